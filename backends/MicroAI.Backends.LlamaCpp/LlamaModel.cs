@@ -1,0 +1,129 @@
+using System.Text;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.LlamaCpp.Native;
+using MicroAI.ModelRegistry;
+using Microsoft.Extensions.Logging;
+
+namespace MicroAI.Backends.LlamaCpp;
+
+/// <summary>A GGUF model loaded by llama.cpp: weights, vocabulary and chat format.</summary>
+internal sealed unsafe class LlamaModel : ITextModel
+{
+    private readonly SafeLlamaModelHandle _handle;
+    private readonly nint _vocab;
+    private readonly LlamaChatFormatter _chat;
+    private readonly ILogger _logger;
+
+    private LlamaModel(SafeLlamaModelHandle handle, TextModelInfo info, LlamaChatFormatter chat, ILogger logger)
+    {
+        _handle = handle;
+        _vocab = LlamaNative.llama_model_get_vocab(handle);
+        _chat = chat;
+        _logger = logger;
+        Info = info;
+    }
+
+    public TextModelInfo Info { get; }
+    internal SafeLlamaModelHandle Handle => _handle;
+    internal nint Vocab => _vocab;
+
+    public static LlamaModel Load(ModelEntry entry, ModelLoadSettings settings, ILogger logger)
+    {
+        var mp = LlamaNative.llama_model_default_params();
+        mp.n_gpu_layers = settings.GpuLayers;
+        var raw = LlamaNative.llama_model_load_from_file(entry.Path, mp);
+        if (raw == 0)
+            throw new ModelLoadException($"llama.cpp could not load '{entry.Path}' (see the log above for its reason: not a GGUF file, an unsupported architecture, or not enough memory).");
+        var handle = new SafeLlamaModelHandle(raw);
+        try
+        {
+            if (!LlamaNative.llama_model_has_decoder(handle))
+                throw new ModelLoadException($"'{entry.Id}' has no decoder; it cannot generate text.");
+            var vocab = LlamaNative.llama_model_get_vocab(handle);
+            var template = settings.ChatTemplate ?? LlamaNative.PtrToString(LlamaNative.llama_model_chat_template(handle, null));
+            var chat = LlamaChatFormatter.Create(template, settings.ChatTemplate is not null);
+            if (chat.Warning is { } warning)
+                logger.LogWarning("Model {Model}: {Warning}", entry.Id, warning);
+
+            Span<byte> desc = stackalloc byte[256];
+            int n;
+            fixed (byte* p = desc)
+                n = LlamaNative.llama_model_desc(handle, p, (nuint)desc.Length);
+            var info = new TextModelInfo(
+                entry.Id,
+                n > 0 ? Encoding.UTF8.GetString(desc[..Math.Min(n, desc.Length - 1)]) : "unknown",
+                LlamaNative.llama_model_n_ctx_train(handle),
+                LlamaNative.llama_model_n_embd(handle),
+                LlamaNative.llama_vocab_n_tokens(vocab),
+                LlamaNative.llama_model_n_params(handle),
+                LlamaNative.llama_model_size(handle),
+                chat.Name);
+            return new LlamaModel(handle, info, chat, logger);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public GenerationError? TryPreparePrompt(GenerateRequest request, out PreparedPrompt prompt)
+    {
+        prompt = PreparedPrompt.Empty;
+        if (request.Prompt is { Tokens: { } given })
+        {
+            var n = Info.VocabularySize;
+            for (var i = 0; i < given.Count; i++)
+            {
+                if ((uint)given[i] >= (uint)n)
+                    return new GenerationError(GenerationErrorCode.InvalidPrompt, $"Token id {given[i]} at index {i} is outside the vocabulary (0..{n - 1}).", "prompt");
+            }
+            prompt = new PreparedPrompt(given.ToArray(), []);
+            return null;
+        }
+
+        string text;
+        IReadOnlyList<string> stops = [];
+        if (request.Messages is { } messages)
+        {
+            var rendered = _chat.Render(messages);
+            if (rendered.Error is { } error)
+                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, "messages");
+            text = rendered.Prompt!;
+            stops = rendered.Stops;
+        }
+        else
+        {
+            text = request.Prompt?.Text ?? string.Empty;
+        }
+
+        prompt = new PreparedPrompt(Tokenize(text, addSpecial: true, parseSpecial: true), stops);
+        return null;
+    }
+
+    /// <summary>Thread-safe tokenization (llama.cpp documents llama_tokenize as such).</summary>
+    public int[] Tokenize(string text, bool addSpecial, bool parseSpecial)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var tokens = new int[bytes.Length + 2];
+        fixed (byte* t = bytes)
+        {
+            int n;
+            fixed (int* o = tokens)
+                n = LlamaNative.llama_tokenize(_vocab, t, bytes.Length, o, tokens.Length, addSpecial, parseSpecial);
+            if (n < 0)
+            {
+                if (n == int.MinValue)
+                    throw new InvalidOperationException("The prompt is too long to tokenize.");
+                tokens = new int[-n];
+                fixed (int* o = tokens)
+                    n = LlamaNative.llama_tokenize(_vocab, t, bytes.Length, o, tokens.Length, addSpecial, parseSpecial);
+            }
+            return n == tokens.Length ? tokens : tokens.AsSpan(0, Math.Max(n, 0)).ToArray();
+        }
+    }
+
+    public IBatchDecoder CreateDecoder(DecoderOptions options) => new LlamaBatchDecoder(this, options, _logger);
+
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,43 @@
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.LlamaCpp.Native;
+
+namespace MicroAI.Backends.LlamaCpp;
+
+/// <summary>
+/// A llama.cpp sampler chain for one sequence, in llama-server's order:
+/// penalties → top-k → top-p → min-p → temperature → dist(seed), or penalties → greedy at temperature 0.
+/// </summary>
+internal sealed class LlamaTokenSampler : ITokenSampler
+{
+    private readonly SafeLlamaContextHandle _ctx;
+    private readonly SafeLlamaSamplerHandle _chain;
+
+    public LlamaTokenSampler(SafeLlamaContextHandle ctx, int vocabularySize, SamplingParameters p)
+    {
+        _ctx = ctx;
+        var cp = LlamaNative.llama_sampler_chain_default_params();
+        cp.no_perf = 1;
+        _chain = new SafeLlamaSamplerHandle(LlamaNative.llama_sampler_chain_init(cp));
+        if (p.HasPenalties)
+            Add(LlamaNative.llama_sampler_init_penalties(vocabularySize, p.PenaltyLastN, p.RepeatPenalty, p.FrequencyPenalty, p.PresencePenalty));
+        if (p.IsGreedy)
+        {
+            Add(LlamaNative.llama_sampler_init_greedy());
+            return;
+        }
+        if (p.TopK > 0)
+            Add(LlamaNative.llama_sampler_init_top_k(p.TopK));
+        if (p.TopP < 1f)
+            Add(LlamaNative.llama_sampler_init_top_p(p.TopP, 1));
+        if (p.MinP > 0f)
+            Add(LlamaNative.llama_sampler_init_min_p(p.MinP, 1));
+        Add(LlamaNative.llama_sampler_init_temp(p.Temperature));
+        Add(LlamaNative.llama_sampler_init_dist(p.Seed ?? LlamaNative.LLAMA_DEFAULT_SEED));
+    }
+
+    private void Add(nint sampler) => LlamaNative.llama_sampler_chain_add(_chain, sampler);
+
+    public int Sample(int batchIndex) => LlamaNative.llama_sampler_sample(_chain, _ctx, batchIndex);
+
+    public void Dispose() => _chain.Dispose();
+}

@@ -1,0 +1,37 @@
+namespace MicroAI.Backends.Abstractions;
+
+/// <summary>
+/// An engine-neutral generation request: what the protocol layer asks of a text model once the
+/// OpenAI DTO has been parsed and validated. Either <see cref="Prompt"/> or <see cref="Messages"/> is set.
+/// </summary>
+public sealed class GenerateRequest
+{
+    /// <summary>A raw completion prompt (text or token ids).</summary>
+    public PromptInput? Prompt { get; init; }
+
+    /// <summary>A chat conversation to render with the model's chat template.</summary>
+    public IReadOnlyList<ChatTurn>? Messages { get; init; }
+
+    public SamplingParameters Sampling { get; init; } = SamplingParameters.Default;
+
+    /// <summary>Upper bound of generated tokens; null means "until the context is full".</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>Up to four stop strings; the matched text is not returned.</summary>
+    public IReadOnlyList<string> Stop { get; init; } = [];
+}
+
+/// <summary>A completion prompt: text, or token ids given by the client.</summary>
+public sealed class PromptInput
+{
+    private PromptInput(string? text, IReadOnlyList<int>? tokens) => (Text, Tokens) = (text, tokens);
+
+    public string? Text { get; }
+    public IReadOnlyList<int>? Tokens { get; }
+
+    public static PromptInput FromText(string text) => new(text, null);
+    public static PromptInput FromTokens(IReadOnlyList<int> tokens) => new(null, tokens);
+}
+
+/// <summary>One chat message, content already flattened to text.</summary>
+public sealed record ChatTurn(string Role, string Content);

@@ -1,0 +1,25 @@
+namespace MicroAI.Backends.Abstractions;
+
+public enum GenerationErrorCode
+{
+    /// <summary>The prompt does not fit the model's context (a client error).</summary>
+    ContextLengthExceeded,
+    /// <summary>The prompt or messages cannot be used (a client error).</summary>
+    InvalidPrompt,
+    /// <summary>The request queue of the model is full (retry later).</summary>
+    QueueFull,
+    /// <summary>The model could not be loaded.</summary>
+    ModelLoadFailed,
+    /// <summary>The engine failed while decoding.</summary>
+    EngineFailure,
+    /// <summary>The server is shutting down.</summary>
+    ShuttingDown,
+}
+
+/// <summary>
+/// An error returned (not thrown) by the backends. <see cref="Param"/> names the request field at fault.
+/// </summary>
+public sealed record GenerationError(GenerationErrorCode Code, string Message, string? Param = null)
+{
+    public bool IsClientError => Code is GenerationErrorCode.ContextLengthExceeded or GenerationErrorCode.InvalidPrompt;
+}

@@ -1,0 +1,70 @@
+namespace MicroAI.Backends.Abstractions;
+
+/// <summary>
+/// A loaded text-generation model, as an engine exposes it to the scheduler. Preparing a prompt
+/// (template rendering, tokenization) is thread-safe and runs on the request's thread; decoding
+/// happens only through the <see cref="IBatchDecoder"/> the scheduler owns.
+/// </summary>
+public interface ITextModel : IDisposable
+{
+    TextModelInfo Info { get; }
+
+    /// <summary>Renders and tokenizes the request's prompt; returns an error instead of throwing.</summary>
+    GenerationError? TryPreparePrompt(GenerateRequest request, out PreparedPrompt prompt);
+
+    /// <summary>Creates the context the scheduler decodes with (one per loaded model).</summary>
+    IBatchDecoder CreateDecoder(DecoderOptions options);
+}
+
+/// <summary>Prompt tokens plus stop strings implied by the chat format.</summary>
+public sealed record PreparedPrompt(int[] Tokens, IReadOnlyList<string> FormatStops)
+{
+    public static PreparedPrompt Empty { get; } = new([], []);
+}
+
+public sealed record TextModelInfo(
+    string Id,
+    string Description,
+    int TrainingContextLength,
+    int EmbeddingLength,
+    int VocabularySize,
+    ulong ParameterCount,
+    ulong SizeBytes,
+    string ChatFormat);
+
+public sealed record DecoderOptions(int Slots, int ContextPerSlot, int BatchSize, int Threads);
+
+/// <summary>
+/// One engine context with <see cref="SlotCount"/> independent sequences. The caller fills a batch
+/// with tokens of any sequences, decodes it once, then samples each sequence from its output row.
+/// Not thread-safe: the scheduler's loop is its only user.
+/// </summary>
+public interface IBatchDecoder : IDisposable
+{
+    int SlotCount { get; }
+    int SlotContextSize { get; }
+    /// <summary>Most tokens one <see cref="Decode"/> call accepts.</summary>
+    int BatchCapacity { get; }
+
+    /// <summary>Forgets everything the slot's cache holds.</summary>
+    void ClearSlot(int slot);
+
+    void ClearBatch();
+    /// <summary>Adds a token; returns its index in the batch (used to sample from its logits).</summary>
+    int AddToBatch(int token, int slot, int position, bool wantLogits);
+    int BatchCount { get; }
+    /// <summary>Decodes the batch; returns null on success or an error.</summary>
+    GenerationError? Decode();
+
+    ITokenSampler CreateSampler(SamplingParameters parameters);
+    bool IsEndOfGeneration(int token);
+    /// <summary>Writes the token's text bytes; returns the count, or the negated size needed.</summary>
+    int TokenToPiece(int token, Span<byte> destination);
+}
+
+/// <summary>A per-sequence sampler chain (own seed, own penalty history).</summary>
+public interface ITokenSampler : IDisposable
+{
+    /// <summary>Samples (and accepts) a token from the logits of batch entry <paramref name="batchIndex"/>.</summary>
+    int Sample(int batchIndex);
+}

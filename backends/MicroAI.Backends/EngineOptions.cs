@@ -1,0 +1,36 @@
+namespace MicroAI.Backends;
+
+/// <summary>The engines' part of the "MicroAI" configuration section (server-wide defaults).</summary>
+public sealed class EngineOptions
+{
+    /// <summary>Tokens of context each request can use; 0 = the model's training context, at most 4096.</summary>
+    public int ContextSize { get; set; }
+
+    /// <summary>Sequences decoded together per model; the KV cache holds ContextSize × ParallelSlots tokens.</summary>
+    public int ParallelSlots { get; set; } = 2;
+
+    /// <summary>CPU threads for decoding; 0 = the number of cores.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Layers offloaded to a GPU; -1 = all, 0 = CPU only.</summary>
+    public int GpuLayers { get; set; } = -1;
+
+    /// <summary>Most tokens per decode call (prompt chunk size).</summary>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>Requests that may wait for a slot, per model, before 429.</summary>
+    public int MaxQueuedRequests { get; set; } = 64;
+
+    /// <summary>Folder with the engine's native libraries; default: next to the server's assemblies.</summary>
+    public string? NativeDirectory { get; set; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (ContextSize < 0) yield return "MicroAI:ContextSize must be 0 (from the model) or positive.";
+        if (ParallelSlots is < 1 or > 256) yield return "MicroAI:ParallelSlots must be between 1 and 256.";
+        if (Threads < 0) yield return "MicroAI:Threads must be 0 (all cores) or positive.";
+        if (GpuLayers < -1) yield return "MicroAI:GpuLayers must be -1 (all), 0 (none) or a layer count.";
+        if (BatchSize is < 1 or > 65536) yield return "MicroAI:BatchSize must be between 1 and 65536.";
+        if (MaxQueuedRequests < 0) yield return "MicroAI:MaxQueuedRequests must be 0 or positive.";
+    }
+}

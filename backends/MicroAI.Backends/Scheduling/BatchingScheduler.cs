@@ -1,0 +1,311 @@
+using System.Collections.Concurrent;
+using MicroAI.Backends.Abstractions;
+using Microsoft.Extensions.Logging;
+
+namespace MicroAI.Backends.Scheduling;
+
+/// <summary>
+/// One loop per loaded model that owns its <see cref="IBatchDecoder"/>. Every step packs the next
+/// token of each generating sequence plus chunks of pending prompts into one decode call
+/// (continuous batching with chunked prefill), then samples every sequence from its own row with
+/// its own sampler, so a sequence's output does not depend on its neighbours.
+/// </summary>
+internal sealed class BatchingScheduler : IGenerationScheduler
+{
+    private readonly ITextModel _model;
+    private readonly IBatchDecoder _decoder;
+    private readonly SchedulerOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<Sequence> _queue = new();
+    private readonly Sequence?[] _slots;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Thread _thread;
+    private readonly byte[] _pieceBuffer = new byte[256];
+    private volatile bool _stopping;
+    private int _queued;
+    private int _active;
+    private long _completed;
+    private long _generatedTokens;
+
+    public BatchingScheduler(ITextModel model, IBatchDecoder decoder, SchedulerOptions options, ILogger logger)
+    {
+        _model = model;
+        _decoder = decoder;
+        _options = options;
+        _logger = logger;
+        _slots = new Sequence?[decoder.SlotCount];
+        _thread = new Thread(Loop) { IsBackground = true, Name = $"scheduler:{model.Info.Id}" };
+        _thread.Start();
+    }
+
+    public SchedulerStats Stats => new(_slots.Length, Volatile.Read(ref _active), Volatile.Read(ref _queued),
+        Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens));
+
+    public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken)
+    {
+        if (_stopping)
+            return SubmitResult.Fail(new GenerationError(GenerationErrorCode.ShuttingDown, "The server is shutting down."));
+
+        var error = _model.TryPreparePrompt(request, out var prompt);
+        if (error is not null)
+            return SubmitResult.Fail(error);
+
+        var context = _decoder.SlotContextSize;
+        if (prompt.Tokens.Length == 0)
+            return SubmitResult.Fail(new GenerationError(GenerationErrorCode.InvalidPrompt, "The prompt is empty after tokenization.", "prompt"));
+        if (prompt.Tokens.Length >= context)
+        {
+            return SubmitResult.Fail(new GenerationError(GenerationErrorCode.ContextLengthExceeded,
+                $"This model's maximum context length is {context} tokens. However, your prompt has {prompt.Tokens.Length} tokens. " +
+                "Please reduce the length of the prompt or messages.",
+                request.Messages is null ? "prompt" : "messages"));
+        }
+
+        var room = context - prompt.Tokens.Length;
+        var maxTokens = request.MaxTokens is { } m ? Math.Min(m, room) : room;
+
+        if (Interlocked.Increment(ref _queued) > _options.MaxQueuedRequests + _slots.Length)
+        {
+            Interlocked.Decrement(ref _queued);
+            return SubmitResult.Fail(new GenerationError(GenerationErrorCode.QueueFull,
+                $"Model '{_model.Info.Id}' has {_options.MaxQueuedRequests} requests waiting already; retry later."));
+        }
+
+        var sequence = new Sequence(prompt, request, maxTokens);
+        if (cancellationToken.CanBeCanceled)
+        {
+            sequence.CancelRegistration = cancellationToken.UnsafeRegister(static (state) =>
+            {
+                var (seq, wake) = ((Sequence, SemaphoreSlim))state!;
+                seq.Cancel();
+                wake.Release();
+            }, (sequence, _wake));
+        }
+        _queue.Enqueue(sequence);
+        _wake.Release();
+        return SubmitResult.Ok(new GenerationStream(sequence.Events.Reader, prompt.Tokens.Length));
+    }
+
+    private void Loop()
+    {
+        while (true)
+        {
+            try
+            {
+                if (_stopping)
+                {
+                    DrainOnShutdown();
+                    return;
+                }
+                Admit();
+                if (Volatile.Read(ref _active) == 0)
+                {
+                    _wake.Wait();
+                    continue;
+                }
+                Step();
+            }
+            catch (Exception ex)
+            {
+                // Never let the loop die: fail what is in flight and carry on.
+                _logger.LogError(ex, "Scheduler step failed for model {Model}", _model.Info.Id);
+                for (var i = 0; i < _slots.Length; i++)
+                {
+                    if (_slots[i] is { } seq)
+                        Fail(seq, new GenerationError(GenerationErrorCode.EngineFailure, "The engine failed: " + ex.Message));
+                }
+            }
+        }
+    }
+
+    /// <summary>Moves queued requests into free slots; drops the ones already cancelled.</summary>
+    private void Admit()
+    {
+        for (var slot = 0; slot < _slots.Length; slot++)
+        {
+            if (_slots[slot] is not null)
+                continue;
+            Sequence? next = null;
+            while (_queue.TryDequeue(out var candidate))
+            {
+                if (!candidate.IsCancelled)
+                {
+                    next = candidate;
+                    break;
+                }
+                Interlocked.Decrement(ref _queued);
+                candidate.CancelRegistration.Dispose();
+                candidate.Events.Writer.TryComplete();
+            }
+            if (next is null)
+                return;
+
+            Interlocked.Decrement(ref _queued);
+            _decoder.ClearSlot(slot);
+            next.Slot = slot;
+            next.Sampler = _decoder.CreateSampler(next.Request.Sampling);
+            _slots[slot] = next;
+            Interlocked.Increment(ref _active);
+        }
+    }
+
+    private void Step()
+    {
+        // 1. Cancelled sequences leave before any work is spent on them.
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i] is { IsCancelled: true } seq)
+                Release(seq, complete: true);
+        }
+
+        // 2. Fill the batch: one token per generating sequence first (keeps their latency flat),
+        //    then prompt chunks with whatever capacity is left (chunked prefill).
+        _decoder.ClearBatch();
+        var capacity = _decoder.BatchCapacity;
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i] is not { IsPrefilling: false } seq)
+                continue;
+            seq.OutputIndex = _decoder.AddToBatch(seq.PendingToken, seq.Slot, seq.Position, wantLogits: true);
+            seq.Position++;
+        }
+        for (var i = 0; i < _slots.Length && _decoder.BatchCount < capacity; i++)
+        {
+            if (_slots[i] is not { IsPrefilling: true } seq)
+                continue;
+            var take = Math.Min(seq.Prompt.Length - seq.PromptDone, capacity - _decoder.BatchCount);
+            for (var k = 0; k < take; k++)
+            {
+                var last = seq.PromptDone + 1 == seq.Prompt.Length;
+                var index = _decoder.AddToBatch(seq.Prompt[seq.PromptDone], seq.Slot, seq.Position, wantLogits: last);
+                seq.OutputIndex = last ? index : -1;
+                seq.PromptDone++;
+                seq.Position++;
+            }
+        }
+        if (_decoder.BatchCount == 0)
+            return;
+
+        // 3. One decode for everyone.
+        var error = _decoder.Decode();
+        if (error is not null)
+        {
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                if (_slots[i] is { } seq)
+                    Fail(seq, error);
+            }
+            return;
+        }
+
+        // 4. Sample each sequence that has fresh logits.
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i] is not { OutputIndex: >= 0 } seq)
+                continue;
+            var index = seq.OutputIndex;
+            seq.OutputIndex = -1;
+            Advance(seq, seq.Sampler!.Sample(index));
+        }
+    }
+
+    private void Advance(Sequence seq, int token)
+    {
+        if (_decoder.IsEndOfGeneration(token))
+        {
+            Finish(seq, FinishReason.Stop);
+            return;
+        }
+        seq.Generated++;
+        Interlocked.Increment(ref _generatedTokens);
+
+        var text = seq.Utf8.Append(Piece(token));
+        if (text.Length > 0)
+        {
+            var release = seq.Stops.Process(text);
+            if (release.Length > 0)
+                seq.Events.Writer.TryWrite(GenerationEvent.Piece(release));
+            if (seq.Stops.IsStopped)
+            {
+                Finish(seq, FinishReason.Stop);
+                return;
+            }
+        }
+        if (seq.Generated >= seq.MaxTokens || seq.Position >= _decoder.SlotContextSize)
+        {
+            Finish(seq, FinishReason.Length);
+            return;
+        }
+        seq.PendingToken = token;
+    }
+
+    private ReadOnlySpan<byte> Piece(int token)
+    {
+        var n = _decoder.TokenToPiece(token, _pieceBuffer);
+        if (n >= 0)
+            return _pieceBuffer.AsSpan(0, n);
+        var big = new byte[-n];
+        n = _decoder.TokenToPiece(token, big);
+        return big.AsSpan(0, Math.Max(n, 0));
+    }
+
+    private void Finish(Sequence seq, FinishReason reason)
+    {
+        var tail = seq.Stops.Process(seq.Utf8.Flush());
+        tail += seq.Stops.Flush();
+        if (tail.Length > 0)
+            seq.Events.Writer.TryWrite(GenerationEvent.Piece(tail));
+        seq.Events.Writer.TryWrite(GenerationEvent.Finish(reason, new GenerationUsage(seq.Prompt.Length, seq.Generated)));
+        Interlocked.Increment(ref _completed);
+        Release(seq, complete: true);
+    }
+
+    private void Fail(Sequence seq, GenerationError error)
+    {
+        seq.Events.Writer.TryWrite(GenerationEvent.Fail(error));
+        Release(seq, complete: true);
+    }
+
+    private void Release(Sequence seq, bool complete)
+    {
+        if (seq.Slot >= 0 && _slots[seq.Slot] == seq)
+        {
+            _slots[seq.Slot] = null;
+            Interlocked.Decrement(ref _active);
+        }
+        seq.Sampler?.Dispose();
+        seq.Sampler = null;
+        seq.CancelRegistration.Dispose();
+        if (complete)
+            seq.Events.Writer.TryComplete();
+    }
+
+    private void DrainOnShutdown()
+    {
+        var error = new GenerationError(GenerationErrorCode.ShuttingDown, "The server is shutting down.");
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i] is { } seq)
+                Fail(seq, error);
+        }
+        while (_queue.TryDequeue(out var queued))
+        {
+            Interlocked.Decrement(ref _queued);
+            queued.Events.Writer.TryWrite(GenerationEvent.Fail(error));
+            queued.CancelRegistration.Dispose();
+            queued.Events.Writer.TryComplete();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_stopping)
+            return ValueTask.CompletedTask;
+        _stopping = true;
+        _wake.Release();
+        _thread.Join();
+        _decoder.Dispose();
+        _wake.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

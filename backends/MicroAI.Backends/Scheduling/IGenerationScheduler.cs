@@ -1,0 +1,38 @@
+using System.Threading.Channels;
+using MicroAI.Backends.Abstractions;
+
+namespace MicroAI.Backends.Scheduling;
+
+/// <summary>
+/// Owns a model's decoding context. Endpoints submit requests and read the event stream; they
+/// never touch the engine. Cancelling the token stops the sequence at the next decode step and
+/// frees its slot.
+/// </summary>
+public interface IGenerationScheduler : IAsyncDisposable
+{
+    /// <summary>Prepares and enqueues the request, or returns why it cannot run.</summary>
+    SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken);
+
+    SchedulerStats Stats { get; }
+}
+
+/// <summary>Either a running stream or an error; never both.</summary>
+public readonly struct SubmitResult
+{
+    private SubmitResult(GenerationStream? stream, GenerationError? error) => (Stream, Error) = (stream, error);
+    public GenerationStream? Stream { get; }
+    public GenerationError? Error { get; }
+    public static SubmitResult Ok(GenerationStream stream) => new(stream, null);
+    public static SubmitResult Fail(GenerationError error) => new(null, error);
+}
+
+/// <summary>The events of one request, in order; the last is Finished or Failed.</summary>
+public sealed class GenerationStream(ChannelReader<GenerationEvent> events, int promptTokens)
+{
+    public ChannelReader<GenerationEvent> Events { get; } = events;
+    public int PromptTokens { get; } = promptTokens;
+
+    public IAsyncEnumerable<GenerationEvent> ReadAllAsync(CancellationToken cancellationToken) => Events.ReadAllAsync(cancellationToken);
+}
+
+public readonly record struct SchedulerStats(int Slots, int ActiveSequences, int QueuedRequests, long CompletedRequests, long GeneratedTokens);

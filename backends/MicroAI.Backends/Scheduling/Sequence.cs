@@ -1,0 +1,50 @@
+using System.Threading.Channels;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Text;
+
+namespace MicroAI.Backends.Scheduling;
+
+/// <summary>The scheduler's state for one request, from queue to finish. Touched only by the loop thread
+/// except for <see cref="Cancel"/>.</summary>
+internal sealed class Sequence
+{
+    private int _cancelled;
+
+    public Sequence(PreparedPrompt prompt, GenerateRequest request, int maxTokens)
+    {
+        Prompt = prompt.Tokens;
+        Request = request;
+        MaxTokens = maxTokens;
+        Stops = new StopSequenceMatcher(request.Stop.Concat(prompt.FormatStops));
+        Events = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            AllowSynchronousContinuations = false,
+        });
+    }
+
+    public int[] Prompt { get; }
+    public GenerateRequest Request { get; }
+    public int MaxTokens { get; }
+    public Channel<GenerationEvent> Events { get; }
+    public StopSequenceMatcher Stops { get; }
+    public Utf8Assembler Utf8 { get; } = new();
+    public CancellationTokenRegistration CancelRegistration { get; set; }
+
+    public int Slot { get; set; } = -1;
+    public ITokenSampler? Sampler { get; set; }
+    /// <summary>Prompt tokens already in the KV cache.</summary>
+    public int PromptDone { get; set; }
+    /// <summary>Next free position of the sequence in the cache.</summary>
+    public int Position { get; set; }
+    /// <summary>Token sampled last step that still has to be decoded.</summary>
+    public int PendingToken { get; set; } = -1;
+    /// <summary>Batch index whose logits this sequence samples after the current decode; -1 if none.</summary>
+    public int OutputIndex { get; set; } = -1;
+    public int Generated { get; set; }
+
+    public bool IsPrefilling => PromptDone < Prompt.Length;
+    public bool IsCancelled => Volatile.Read(ref _cancelled) != 0;
+    public void Cancel() => Volatile.Write(ref _cancelled, 1);
+}

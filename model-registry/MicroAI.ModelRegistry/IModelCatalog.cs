@@ -1,0 +1,16 @@
+namespace MicroAI.ModelRegistry;
+
+/// <summary>Resolves model names to files. The full registry (pull, manifests, digests) builds on this.</summary>
+public interface IModelCatalog
+{
+    /// <summary>The id of the default model, if one is configured and found.</summary>
+    string? DefaultModelId { get; }
+
+    IReadOnlyList<ModelEntry> List();
+
+    /// <summary>Finds a model by id (case-insensitive); null when unknown.</summary>
+    ModelEntry? Find(string id);
+
+    /// <summary>Problems found while reading the configuration, to print at start.</summary>
+    IReadOnlyList<string> Warnings { get; }
+}

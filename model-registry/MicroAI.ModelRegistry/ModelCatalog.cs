@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Options;
+
+namespace MicroAI.ModelRegistry;
+
+/// <summary>
+/// Models from configuration: the default model (a path or an id), per-model entries with a Path,
+/// and every *.gguf in the models directory. A model given by path is served under its file name
+/// without extension ("stories260K.gguf" → "stories260K"). The directory is re-read on every call,
+/// so files dropped into it appear without a restart (a scan of a few entries costs microseconds).
+/// </summary>
+public sealed class ModelCatalog : IModelCatalog
+{
+    private readonly ModelRegistryOptions _options;
+    private readonly List<string> _warnings = [];
+    private readonly List<ModelEntry> _configured = [];
+
+    public ModelCatalog(IOptions<ModelRegistryOptions> options)
+    {
+        _options = options.Value;
+        foreach (var (id, settings) in _options.Models)
+        {
+            if (string.IsNullOrWhiteSpace(settings.Path))
+                continue;
+            if (TryEntry(settings.Path, "configuration", id, out var entry, out var problem))
+                _configured.Add(entry);
+            else
+                _warnings.Add(problem);
+        }
+
+        var dm = _options.DefaultModel;
+        if (!string.IsNullOrWhiteSpace(dm))
+        {
+            if (LooksLikePath(dm))
+            {
+                if (TryEntry(dm, "default", null, out var entry, out var problem))
+                {
+                    _configured.RemoveAll(e => string.Equals(e.Id, entry.Id, StringComparison.OrdinalIgnoreCase));
+                    _configured.Insert(0, entry);
+                    DefaultModelId = entry.Id;
+                }
+                else
+                {
+                    _warnings.Add($"DefaultModel: {problem}");
+                }
+            }
+            else if (Find(dm) is { } byId)
+            {
+                DefaultModelId = byId.Id;
+            }
+            else
+            {
+                _warnings.Add($"DefaultModel '{dm}' is neither a model file nor a known model id.");
+            }
+        }
+    }
+
+    public string? DefaultModelId { get; }
+
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    public IReadOnlyList<ModelEntry> List()
+    {
+        var all = new List<ModelEntry>(_configured);
+        foreach (var entry in ScanModelsDirectory())
+        {
+            if (!all.Exists(e => string.Equals(e.Id, entry.Id, StringComparison.OrdinalIgnoreCase)))
+                all.Add(entry);
+        }
+        return all;
+    }
+
+    public ModelEntry? Find(string id)
+    {
+        if (string.IsNullOrEmpty(id))
+            return null;
+        foreach (var e in _configured)
+        {
+            if (string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase))
+                return e;
+        }
+        foreach (var e in ScanModelsDirectory())
+        {
+            if (string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase))
+                return e;
+        }
+        return null;
+    }
+
+    private IEnumerable<ModelEntry> ScanModelsDirectory()
+    {
+        var dir = _options.ResolveModelsDirectory();
+        if (!Directory.Exists(dir))
+            yield break;
+        foreach (var file in Directory.EnumerateFiles(dir, "*.gguf").Order(StringComparer.Ordinal))
+        {
+            if (TryEntry(file, "models-directory", null, out var entry, out _))
+                yield return entry;
+        }
+    }
+
+    private bool TryEntry(string path, string source, string? id, out ModelEntry entry, out string problem)
+    {
+        entry = null!;
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            problem = $"model file '{full}' does not exist.";
+            return false;
+        }
+        var ext = Path.GetExtension(full).ToLowerInvariant();
+        ModelFormat format;
+        switch (ext)
+        {
+            case ".gguf": format = ModelFormat.Gguf; break;
+            case ".onnx": format = ModelFormat.Onnx; break;
+            default:
+                problem = $"'{full}' is not a .gguf or .onnx file.";
+                return false;
+        }
+        var info = new FileInfo(full);
+        id ??= Path.GetFileNameWithoutExtension(full);
+        var settings = _options.Models.TryGetValue(id, out var s) ? s : new ModelSettings();
+        entry = new ModelEntry(id, full, format, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero), source, settings);
+        problem = string.Empty;
+        return true;
+    }
+
+    private static bool LooksLikePath(string value) =>
+        value.Contains('/') || value.Contains('\\') || value.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+        || value.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+}

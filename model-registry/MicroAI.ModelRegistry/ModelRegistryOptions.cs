@@ -1,0 +1,40 @@
+namespace MicroAI.ModelRegistry;
+
+/// <summary>The registry's part of the "MicroAI" configuration section.</summary>
+public sealed class ModelRegistryOptions
+{
+    /// <summary>Where MicroAI keeps its own data; default: the user's local application data folder + "microai".</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>A folder of model files; every *.gguf in it is served under its file name. Default: DataDirectory/models.</summary>
+    public string? ModelsDirectory { get; set; }
+
+    /// <summary>A model file path or a model id; served as the default and loaded at start.</summary>
+    public string? DefaultModel { get; set; }
+
+    /// <summary>Per-model settings keyed by model id; an entry with a Path adds a model.</summary>
+    public Dictionary<string, ModelSettings> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string ResolveDataDirectory() =>
+        Path.GetFullPath(DataDirectory ?? Path.Combine(
+            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } d
+                ? d
+                : Path.GetTempPath(),
+            "microai"));
+
+    public string ResolveModelsDirectory() => Path.GetFullPath(ModelsDirectory ?? Path.Combine(ResolveDataDirectory(), "models"));
+}
+
+/// <summary>Settings for one model; unset values fall back to the server-wide ones.</summary>
+public sealed class ModelSettings
+{
+    /// <summary>Adds a model from this file (id = the key).</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Chat template to use instead of the model's own: a built-in name (chatml, llama3, ...) or template text.</summary>
+    public string? ChatTemplate { get; set; }
+
+    public int? ContextSize { get; set; }
+    public int? GpuLayers { get; set; }
+    public int? ParallelSlots { get; set; }
+}

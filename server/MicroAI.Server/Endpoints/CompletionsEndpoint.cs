@@ -1,0 +1,29 @@
+using MicroAI.Server.Generation;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Endpoints;
+
+/// <summary>POST /v1/completions (legacy text completions)</summary>
+internal static class CompletionsEndpoint
+{
+    public static RouteHandlerBuilder MapCompletions(this IEndpointRouteBuilder app) =>
+        app.MapPost("/v1/completions", HandleAsync)
+            .WithName("CreateCompletion")
+            .WithTags("OpenAI")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status429TooManyRequests);
+
+    private static async Task HandleAsync(HttpContext http, CompletionResponder responder)
+    {
+        var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.CompletionRequest);
+        if (error is null && (error = CompletionRequestMapper.Map(request!, out var plan)) is null)
+        {
+            await responder.RespondAsync(http, plan);
+            return;
+        }
+        await error!.WriteResponseAsync(http.Response);
+    }
+}

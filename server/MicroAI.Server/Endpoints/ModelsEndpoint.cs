@@ -1,0 +1,62 @@
+using System.Text.Json;
+using MicroAI.Backends.Models;
+using MicroAI.ModelRegistry;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Endpoints;
+
+/// <summary>GET /v1/models and GET /v1/models/{id}</summary>
+internal static class ModelsEndpoint
+{
+    public static IEndpointRouteBuilder MapModels(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/models", ListAsync).WithName("ListModels").WithTags("OpenAI").Produces(StatusCodes.Status200OK, contentType: "application/json");
+        app.MapGet("/v1/models/{**id}", GetAsync).WithName("RetrieveModel").WithTags("OpenAI")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").Produces(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task ListAsync(HttpContext http, IModelHost host)
+    {
+        http.Response.ContentType = "application/json";
+        using (var w = JsonOutput.CreateWriter(http.Response.BodyWriter))
+        {
+            w.WriteStartObject();
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            foreach (var m in host.ListModels())
+                WriteModel(w, m, host);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+    }
+
+    private static async Task GetAsync(HttpContext http, string id, IModelHost host)
+    {
+        var entry = host.ListModels().FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase));
+        if (entry is null)
+        {
+            await ApiError.ModelNotFound($"The model '{id}' does not exist.").WriteResponseAsync(http.Response);
+            return;
+        }
+        http.Response.ContentType = "application/json";
+        using (var w = JsonOutput.CreateWriter(http.Response.BodyWriter))
+            WriteModel(w, entry, host);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+    }
+
+    private static void WriteModel(Utf8JsonWriter w, ModelEntry m, IModelHost host)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", m.Id);
+        w.WriteString("object", "model");
+        w.WriteNumber("created", m.CreatedUtc.ToUnixTimeSeconds());
+        w.WriteString("owned_by", "microai");
+        // Extensions beyond OpenAI's four fields, as llama-server and Ollama add theirs.
+        w.WriteString("format", m.Format == ModelFormat.Gguf ? "gguf" : "onnx");
+        w.WriteNumber("size", m.SizeBytes);
+        w.WriteBoolean("loaded", host.Loaded.Any(l => l.Entry.Id == m.Id));
+        w.WriteEndObject();
+    }
+}

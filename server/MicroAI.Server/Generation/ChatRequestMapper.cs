@@ -1,0 +1,113 @@
+using System.Text;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>Validates a chat completion request and turns it into engine requests.</summary>
+internal static class ChatRequestMapper
+{
+    private static readonly HashSet<string> s_roles = ["system", "developer", "user", "assistant", "tool"];
+
+    public static ApiError? Map(ChatCompletionRequest r, out GenerationPlan plan)
+    {
+        plan = null!;
+        if (r.Messages is null)
+            return ApiError.Missing("messages");
+        if (r.Messages.Count == 0)
+            return ApiError.BadRequest("'messages' must contain at least one message.", "messages", "empty_array");
+
+        var turns = new List<ChatTurn>(r.Messages.Count);
+        for (var i = 0; i < r.Messages.Count; i++)
+        {
+            var m = r.Messages[i];
+            if (m is null)
+                return ApiError.BadRequest($"messages[{i}] must be an object.", $"messages[{i}]");
+            if (string.IsNullOrEmpty(m.Role))
+                return ApiError.Missing($"messages[{i}].role");
+            if (!s_roles.Contains(m.Role))
+                return ApiError.BadRequest($"Invalid value for 'messages[{i}].role': '{m.Role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", $"messages[{i}].role");
+            var error = Flatten(m.Content, i, m.Role, out var text);
+            if (error is not null)
+                return error;
+            turns.Add(new ChatTurn(m.Role, text));
+        }
+
+        if (r.Logprobs == true || r.TopLogprobs is not null)
+            return ApiError.Unsupported("logprobs", "'logprobs' is not supported by this server yet.");
+        if (r.ResponseFormat?.Type is { } rf && rf != "text")
+            return ApiError.Unsupported("response_format", $"'response_format' of type '{rf}' is not supported by this server yet.");
+        if (r.Tools is { Count: > 0 })
+            return ApiError.Unsupported("tools", "Tool calling is not supported by this server yet.");
+        if (r.LogitBias is { Count: > 0 })
+            return ApiError.Unsupported("logit_bias", "'logit_bias' is not supported by this server yet.");
+
+        var maxTokens = r.MaxCompletionTokens ?? r.MaxTokens;
+        var maxParam = r.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
+        if (maxTokens is < 1)
+            return ApiError.BadRequest($"Invalid '{maxParam}': {maxTokens}. Expected a value of at least 1.", maxParam);
+
+        var e = SamplingMapper.Map(r.Temperature, r.TopP, r.PresencePenalty, r.FrequencyPenalty, r.Seed,
+            r.TopK, r.MinP, r.RepeatPenalty, r.RepeatLastN, out var sampling);
+        if (e is not null)
+            return e;
+        if (SamplingMapper.MapStop(r.Stop, out var stops) is { } stopError)
+            return stopError;
+        if (SamplingMapper.MapN(r.N, out var n) is { } nError)
+            return nError;
+
+        var choices = new List<GenerateRequest>(n);
+        for (var i = 0; i < n; i++)
+        {
+            choices.Add(new GenerateRequest
+            {
+                Messages = turns,
+                Sampling = SamplingMapper.ForChoice(sampling, i),
+                MaxTokens = maxTokens,
+                Stop = stops,
+            });
+        }
+        plan = new GenerationPlan
+        {
+            Model = r.Model,
+            Chat = true,
+            Choices = choices,
+            ChoicesPerPrompt = n,
+            Stream = r.Stream == true,
+            IncludeUsage = r.StreamOptions?.IncludeUsage == true,
+        };
+        return null;
+    }
+
+    private static ApiError? Flatten(MessageContent? content, int index, string role, out string text)
+    {
+        text = string.Empty;
+        if (content is null)
+        {
+            // An assistant turn that only carried tool calls has no content.
+            return role == "assistant" ? null : ApiError.Missing($"messages[{index}].content");
+        }
+        if (content.Parts is null)
+        {
+            text = content.Text ?? string.Empty;
+            return null;
+        }
+        var sb = new StringBuilder();
+        for (var j = 0; j < content.Parts.Count; j++)
+        {
+            var part = content.Parts[j];
+            if (part.Type is not ("text" or "input_text"))
+            {
+                return ApiError.Unsupported($"messages[{index}].content[{j}]",
+                    $"Content parts of type '{part.Type}' are not supported by this model; only 'text' is.");
+            }
+            if (part.Text is null)
+                return ApiError.Missing($"messages[{index}].content[{j}].text");
+            if (sb.Length > 0)
+                sb.Append('\n');
+            sb.Append(part.Text);
+        }
+        text = sb.ToString();
+        return null;
+    }
+}

@@ -1,0 +1,78 @@
+using MicroAI.Backends.Abstractions;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>Validates a legacy completion request and turns it into engine requests.</summary>
+internal static class CompletionRequestMapper
+{
+    /// <summary>OpenAI's documented default for /v1/completions.</summary>
+    public const int DefaultMaxTokens = 16;
+
+    public static ApiError? Map(CompletionRequest r, out GenerationPlan plan)
+    {
+        plan = null!;
+        if (r.Prompt is null)
+            return ApiError.Missing("prompt");
+        if (r.Prompt.Items.Count == 0)
+            return ApiError.BadRequest("'prompt' must not be an empty array.", "prompt", "empty_array");
+        for (var i = 0; i < r.Prompt.Items.Count; i++)
+        {
+            if (r.Prompt.Items[i].Tokens is { Length: 0 })
+                return ApiError.BadRequest($"prompt[{i}] is an empty token array.", "prompt", "empty_array");
+        }
+
+        if (r.MaxTokens is < 1)
+            return ApiError.BadRequest($"Invalid 'max_tokens': {r.MaxTokens}. Expected a value of at least 1.", "max_tokens");
+        if (r.Logprobs is not null)
+            return ApiError.Unsupported("logprobs", "'logprobs' is not supported by this server yet.");
+        if (!string.IsNullOrEmpty(r.Suffix))
+            return ApiError.Unsupported("suffix", "'suffix' (fill-in-the-middle) is not supported by this server yet.");
+        if (r.LogitBias is { Count: > 0 })
+            return ApiError.Unsupported("logit_bias", "'logit_bias' is not supported by this server yet.");
+
+        var e = SamplingMapper.Map(r.Temperature, r.TopP, r.PresencePenalty, r.FrequencyPenalty, r.Seed,
+            r.TopK, r.MinP, r.RepeatPenalty, r.RepeatLastN, out var sampling);
+        if (e is not null)
+            return e;
+        if (SamplingMapper.MapStop(r.Stop, out var stops) is { } stopError)
+            return stopError;
+        if (SamplingMapper.MapN(r.N, out var n) is { } nError)
+            return nError;
+        if (r.BestOf is { } bestOf && bestOf != n)
+            return ApiError.Unsupported("best_of", "'best_of' other than n is not supported by this server.");
+        if (r.Prompt.Items.Count * n > SamplingMapper.MaxChoices)
+            return ApiError.BadRequest($"prompts × n is {r.Prompt.Items.Count * n}; at most {SamplingMapper.MaxChoices} choices are allowed.", "n");
+        if (r.Echo == true && r.Prompt.Items.Any(p => p.Text is null))
+            return ApiError.Unsupported("echo", "'echo' is supported for text prompts only.");
+
+        var choices = new List<GenerateRequest>();
+        var echo = r.Echo == true ? new List<string>() : null;
+        foreach (var item in r.Prompt.Items)
+        {
+            var prompt = item.Text is not null ? PromptInput.FromText(item.Text) : PromptInput.FromTokens(item.Tokens!);
+            for (var i = 0; i < n; i++)
+            {
+                choices.Add(new GenerateRequest
+                {
+                    Prompt = prompt,
+                    Sampling = SamplingMapper.ForChoice(sampling, i),
+                    MaxTokens = r.MaxTokens ?? DefaultMaxTokens,
+                    Stop = stops,
+                });
+                echo?.Add(item.Text!);
+            }
+        }
+        plan = new GenerationPlan
+        {
+            Model = r.Model,
+            Chat = false,
+            Choices = choices,
+            ChoicesPerPrompt = n,
+            Stream = r.Stream == true,
+            IncludeUsage = r.StreamOptions?.IncludeUsage == true,
+            Echo = echo,
+        };
+        return null;
+    }
+}

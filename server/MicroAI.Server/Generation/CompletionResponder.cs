@@ -1,0 +1,185 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Models;
+using MicroAI.Backends.Scheduling;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>
+/// Runs a <see cref="GenerationPlan"/>: resolves the model, submits one request per choice to the
+/// model's scheduler, and answers from the merged event streams as one JSON body or as SSE chunks.
+/// Whatever happens (error, disconnect), every submitted sequence is cancelled on the way out, so
+/// no slot outlives its HTTP request.
+/// </summary>
+internal sealed class CompletionResponder(IModelHost host, TimeProvider time, ILogger<CompletionResponder> logger)
+{
+    public async Task RespondAsync(HttpContext http, GenerationPlan plan)
+    {
+        var aborted = http.RequestAborted;
+        var lookup = await host.GetTextModelAsync(plan.Model, aborted);
+        if (lookup.Model is not { } model)
+        {
+            await lookup.ToApiError().WriteResponseAsync(http.Response);
+            return;
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        try
+        {
+            var streams = new GenerationStream[plan.Choices.Count];
+            for (var i = 0; i < streams.Length; i++)
+            {
+                var submitted = model.Scheduler.Submit(plan.Choices[i], cts.Token);
+                if (submitted.Error is { } error)
+                {
+                    await cts.CancelAsync();
+                    await error.ToApiError().WriteResponseAsync(http.Response);
+                    return;
+                }
+                streams[i] = submitted.Stream!;
+            }
+
+            var header = new ResponseHeader(NewId(plan.Chat), time.GetUtcNow().ToUnixTimeSeconds(), model.Entry.Id, plan.Chat);
+            var promptTokens = 0;
+            for (var i = 0; i < streams.Length; i += plan.ChoicesPerPrompt)
+                promptTokens += streams[i].PromptTokens;
+
+            if (plan.Stream)
+                await StreamAsync(http.Response, plan, header, streams, promptTokens, cts.Token);
+            else
+                await CollectAsync(http.Response, plan, header, streams, promptTokens, cts.Token);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            logger.LogDebug("Client disconnected; generation stopped.");
+        }
+        catch (IOException) when (aborted.IsCancellationRequested)
+        {
+            logger.LogDebug("Client disconnected while writing.");
+        }
+        finally
+        {
+            await cts.CancelAsync();
+        }
+    }
+
+    private static async Task CollectAsync(HttpResponse response, GenerationPlan plan, ResponseHeader header,
+        GenerationStream[] streams, int promptTokens, CancellationToken ct)
+    {
+        var texts = new StringBuilder[streams.Length];
+        var finish = new string[streams.Length];
+        for (var i = 0; i < texts.Length; i++)
+            texts[i] = new StringBuilder(plan.Echo?[i] ?? string.Empty);
+        var completionTokens = 0;
+
+        await foreach (var (index, e) in Merge(streams, ct))
+        {
+            switch (e.Kind)
+            {
+                case GenerationEventKind.Text:
+                    texts[index].Append(e.Text);
+                    break;
+                case GenerationEventKind.Finished:
+                    finish[index] = FinishReasonText(e.FinishReason);
+                    completionTokens += e.Usage.CompletionTokens;
+                    break;
+                case GenerationEventKind.Failed:
+                    await e.Error!.ToApiError().WriteResponseAsync(response);
+                    return;
+            }
+        }
+        ct.ThrowIfCancellationRequested();
+
+        var choices = new ChoiceResult[streams.Length];
+        for (var i = 0; i < choices.Length; i++)
+            choices[i] = new ChoiceResult(i, texts[i].ToString(), finish[i] ?? "stop");
+
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        using (var w = JsonOutput.CreateWriter(response.BodyWriter))
+            CompletionJson.WriteResponse(w, header, choices, new UsageFigures(promptTokens, completionTokens, 0));
+        await response.BodyWriter.FlushAsync(ct);
+    }
+
+    private static async Task StreamAsync(HttpResponse response, GenerationPlan plan, ResponseHeader header,
+        GenerationStream[] streams, int promptTokens, CancellationToken ct)
+    {
+        SseWriter.PrepareResponse(response);
+        using var sse = new SseWriter(response.BodyWriter);
+        var usageNull = plan.IncludeUsage;
+
+        // Opening chunk per choice: the role (chat) or the echoed prompt (completions with echo).
+        for (var i = 0; i < streams.Length; i++)
+        {
+            if (plan.Chat)
+                CompletionJson.WriteChunk(sse.BeginData(), header, i, "assistant", string.Empty, null, usageNull);
+            else if (plan.Echo is { } echo)
+                CompletionJson.WriteChunk(sse.BeginData(), header, i, null, echo[i], null, usageNull);
+            else
+                continue;
+            await sse.EndDataAsync(ct);
+        }
+
+        var completionTokens = 0;
+        await foreach (var (index, e) in Merge(streams, ct))
+        {
+            switch (e.Kind)
+            {
+                case GenerationEventKind.Text:
+                    CompletionJson.WriteChunk(sse.BeginData(), header, index, null, e.Text, null, usageNull);
+                    await sse.EndDataAsync(ct);
+                    break;
+                case GenerationEventKind.Finished:
+                    completionTokens += e.Usage.CompletionTokens;
+                    CompletionJson.WriteChunk(sse.BeginData(), header, index, null, plan.Chat ? null : string.Empty, FinishReasonText(e.FinishReason), usageNull);
+                    await sse.EndDataAsync(ct);
+                    break;
+                case GenerationEventKind.Failed:
+                    await sse.WriteErrorAsync(e.Error!.ToApiError(), ct);
+                    return;
+            }
+        }
+        ct.ThrowIfCancellationRequested();
+
+        if (plan.IncludeUsage)
+        {
+            CompletionJson.WriteUsageChunk(sse.BeginData(), header, new UsageFigures(promptTokens, completionTokens, 0));
+            await sse.EndDataAsync(ct);
+        }
+        await sse.WriteDoneAsync(ct);
+    }
+
+    /// <summary>Events of all choices tagged with their index, in arrival order.</summary>
+    private static async IAsyncEnumerable<(int Index, GenerationEvent Event)> Merge(GenerationStream[] streams, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (streams.Length == 1)
+        {
+            await foreach (var e in streams[0].ReadAllAsync(ct))
+                yield return (0, e);
+            yield break;
+        }
+
+        var merged = Channel.CreateUnbounded<(int, GenerationEvent)>(new UnboundedChannelOptions { SingleReader = true });
+        var pumps = new Task[streams.Length];
+        for (var i = 0; i < streams.Length; i++)
+        {
+            var index = i;
+            pumps[i] = Task.Run(async () =>
+            {
+                await foreach (var e in streams[index].ReadAllAsync(ct))
+                    merged.Writer.TryWrite((index, e));
+            }, ct);
+        }
+        _ = Task.WhenAll(pumps).ContinueWith(t => merged.Writer.TryComplete(t.IsFaulted && !ct.IsCancellationRequested ? t.Exception : null), TaskScheduler.Default);
+        await foreach (var item in merged.Reader.ReadAllAsync(ct))
+            yield return item;
+    }
+
+    private static string FinishReasonText(FinishReason reason) => reason == FinishReason.Length ? "length" : "stop";
+
+    private static string NewId(bool chat) => (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N");
+}

@@ -1,0 +1,26 @@
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Models;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>Backend errors → OpenAI errors with the right status.</summary>
+internal static class ErrorMapping
+{
+    public static ApiError ToApiError(this GenerationError e) => e.Code switch
+    {
+        GenerationErrorCode.ContextLengthExceeded => ApiError.BadRequest(e.Message, e.Param, "context_length_exceeded"),
+        GenerationErrorCode.InvalidPrompt => ApiError.BadRequest(e.Message, e.Param),
+        GenerationErrorCode.QueueFull => ApiError.Busy(e.Message),
+        GenerationErrorCode.ShuttingDown => ApiError.Unavailable(e.Message),
+        GenerationErrorCode.ModelLoadFailed => ApiError.Server(e.Message, "model_load_failed"),
+        _ => ApiError.Server(e.Message, "engine_failure"),
+    };
+
+    public static ApiError ToApiError(this ModelLookup lookup) => lookup.Error switch
+    {
+        ModelLookupError.NotFound => ApiError.ModelNotFound(lookup.Message!),
+        ModelLookupError.NotATextModel => ApiError.BadRequest(lookup.Message!, "model", "model_not_supported"),
+        _ => ApiError.Server(lookup.Message ?? "The model could not be loaded.", "model_load_failed"),
+    };
+}

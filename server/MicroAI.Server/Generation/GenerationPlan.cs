@@ -1,0 +1,20 @@
+using MicroAI.Backends.Abstractions;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>
+/// What one OpenAI request asks the backends for: one engine request per returned choice
+/// (prompts × n), plus how to answer.
+/// </summary>
+internal sealed class GenerationPlan
+{
+    public required string? Model { get; init; }
+    public required bool Chat { get; init; }
+    public required List<GenerateRequest> Choices { get; init; }
+    /// <summary>Choices per prompt (the request's n); prompt tokens are counted once per prompt.</summary>
+    public int ChoicesPerPrompt { get; init; } = 1;
+    public bool Stream { get; init; }
+    public bool IncludeUsage { get; init; }
+    /// <summary>Completions with echo: the prompt text to put before each choice's text.</summary>
+    public List<string>? Echo { get; init; }
+}

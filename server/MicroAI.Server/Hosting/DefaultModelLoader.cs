@@ -1,0 +1,68 @@
+using MicroAI.Backends;
+using MicroAI.Backends.LlamaCpp;
+using MicroAI.Backends.Models;
+using MicroAI.ModelRegistry;
+using Microsoft.Extensions.Options;
+
+namespace MicroAI.Server.Hosting;
+
+/// <summary>
+/// At start: prints what the server found (engine, devices, models) and loads the default model so
+/// the first request does not pay for it. With no model at all it says how to add one.
+/// </summary>
+internal sealed class DefaultModelLoader(
+    IModelHost host,
+    IModelCatalog catalog,
+    ServerReadiness readiness,
+    IOptions<ModelRegistryOptions> registryOptions,
+    IOptions<EngineOptions> engineOptions,
+    ILoggerFactory loggerFactory) : BackgroundService
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("MicroAI.Server.Startup");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        foreach (var warning in catalog.Warnings)
+            _logger.LogWarning("Configuration: {Warning}", warning);
+
+        var models = catalog.List();
+        if (models.Count == 0)
+        {
+            _logger.LogWarning(
+                "No models found. Add one: start with --MicroAI:DefaultModel=/path/to/model.gguf " +
+                "(or the environment variable MicroAI__DefaultModel), or copy .gguf files into {ModelsDirectory}.",
+                registryOptions.Value.ResolveModelsDirectory());
+            readiness.MarkReady();
+            return;
+        }
+        _logger.LogInformation("Models: {Models}", string.Join(", ", models.Select(m => m.Id)));
+
+        try
+        {
+            LlamaRuntime.EnsureInitialised(engineOptions.Value.NativeDirectory, loggerFactory);
+            _logger.LogInformation("llama.cpp {Version} from {Dir}; devices: {Devices}", LlamaRuntime.Version, LlamaRuntime.NativeDirectory,
+                string.Join("; ", LlamaRuntime.Devices.Select(d => $"{d.Name} ({d.Type}, {d.Description}, {d.TotalBytes / (1024 * 1024)} MiB)")));
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            _logger.LogError("The llama.cpp engine could not start: {Reason}", ex.Message);
+            readiness.MarkFailed(ex.Message);
+            return;
+        }
+
+        if (catalog.DefaultModelId is not { } id)
+        {
+            readiness.MarkReady();
+            return;
+        }
+        var lookup = await host.GetTextModelAsync(id, stoppingToken);
+        if (lookup.Model is null)
+        {
+            _logger.LogError("The default model {Model} could not be loaded: {Reason}", id, lookup.Message);
+            readiness.MarkFailed(lookup.Message ?? "The default model could not be loaded.");
+            return;
+        }
+        readiness.MarkReady();
+    }
+}

@@ -1,0 +1,69 @@
+using MicroAI.Backends;
+using MicroAI.Backends.LlamaCpp;
+using MicroAI.ModelRegistry;
+using MicroAI.Server.Endpoints;
+using MicroAI.Server.Generation;
+using MicroAI.Server.Hosting;
+
+namespace MicroAI.Server;
+
+/// <summary>Builds the server. Program.cs runs it; tests start the same thing on a loopback port.</summary>
+public static class MicroAIApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json is read from beside the server's assembly; relative paths inside it
+            // (DefaultModel, ModelsDirectory) are resolved against the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Loopback unless told otherwise (ASPNETCORE_URLS, --urls, or Kestrel endpoints in configuration).
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+            builder.WebHost.UseUrls(DefaultUrl);
+
+        var section = builder.Configuration.GetSection("MicroAI");
+        builder.Services.Configure<ModelRegistryOptions>(section);
+        builder.Services.AddOptions<EngineOptions>().Bind(section)
+            .Validate(o => !o.Validate().Any(), "Invalid MicroAI engine options")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServerReadiness>();
+        builder.Services.AddMicroAIBackends();
+        builder.Services.AddLlamaCppEngine();
+        builder.Services.AddSingleton<CompletionResponder>();
+        builder.Services.AddHostedService<DefaultModelLoader>();
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "MicroAI", Version = "v1", Description = "OpenAI-compatible local inference server" }));
+
+        var app = builder.Build();
+        ThrowOnInvalidEngineOptions(app);
+
+        app.UseSwagger();
+        app.UseSwaggerUI();
+
+        app.MapHealth();
+        app.MapModels();
+        app.MapCompletions();
+        app.MapChatCompletions();
+        app.MapFallback(NotFound);
+        return app;
+    }
+
+    private static Task NotFound(HttpContext http) =>
+        OpenAI.ApiError.NotFound($"Unknown endpoint: {http.Request.Method} {http.Request.Path}.").WriteResponseAsync(http.Response);
+
+    private static void ThrowOnInvalidEngineOptions(WebApplication app)
+    {
+        var options = app.Configuration.GetSection("MicroAI").Get<EngineOptions>() ?? new EngineOptions();
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+            throw new InvalidOperationException("Invalid configuration:\n  " + string.Join("\n  ", problems));
+    }
+}

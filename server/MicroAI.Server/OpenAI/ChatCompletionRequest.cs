@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace MicroAI.Server.OpenAI;
+
+/// <summary>POST /v1/chat/completions body (the fields MicroAI reads; unknown fields are ignored).</summary>
+public sealed class ChatCompletionRequest
+{
+    [JsonPropertyName("model")] public string? Model { get; set; }
+    [JsonPropertyName("messages")] public List<ChatMessageDto>? Messages { get; set; }
+    [JsonPropertyName("stream")] public bool? Stream { get; set; }
+    [JsonPropertyName("stream_options")] public StreamOptionsDto? StreamOptions { get; set; }
+    [JsonPropertyName("max_tokens")] public int? MaxTokens { get; set; }
+    [JsonPropertyName("max_completion_tokens")] public int? MaxCompletionTokens { get; set; }
+    [JsonPropertyName("n")] public int? N { get; set; }
+    [JsonPropertyName("stop")] public StopSequences? Stop { get; set; }
+    [JsonPropertyName("logprobs")] public bool? Logprobs { get; set; }
+    [JsonPropertyName("top_logprobs")] public int? TopLogprobs { get; set; }
+    [JsonPropertyName("response_format")] public ResponseFormatDto? ResponseFormat { get; set; }
+    [JsonPropertyName("tools")] public List<System.Text.Json.JsonElement>? Tools { get; set; }
+    [JsonPropertyName("logit_bias")] public Dictionary<string, float>? LogitBias { get; set; }
+    [JsonPropertyName("user")] public string? User { get; set; }
+    [JsonPropertyName("temperature")] public float? Temperature { get; set; }
+    [JsonPropertyName("top_p")] public float? TopP { get; set; }
+    [JsonPropertyName("presence_penalty")] public float? PresencePenalty { get; set; }
+    [JsonPropertyName("frequency_penalty")] public float? FrequencyPenalty { get; set; }
+    [JsonPropertyName("seed")] public long? Seed { get; set; }
+    // llama-server extensions
+    [JsonPropertyName("top_k")] public int? TopK { get; set; }
+    [JsonPropertyName("min_p")] public float? MinP { get; set; }
+    [JsonPropertyName("repeat_penalty")] public float? RepeatPenalty { get; set; }
+    [JsonPropertyName("repeat_last_n")] public int? RepeatLastN { get; set; }
+}
+
+public sealed class ChatMessageDto
+{
+    [JsonPropertyName("role")] public string? Role { get; set; }
+    [JsonPropertyName("content")] public MessageContent? Content { get; set; }
+    [JsonPropertyName("name")] public string? Name { get; set; }
+}
+
+public sealed class StreamOptionsDto
+{
+    [JsonPropertyName("include_usage")] public bool? IncludeUsage { get; set; }
+}
+
+public sealed class ResponseFormatDto
+{
+    [JsonPropertyName("type")] public string? Type { get; set; }
+}

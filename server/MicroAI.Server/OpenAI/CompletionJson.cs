@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace MicroAI.Server.OpenAI;
+
+/// <summary>Identity shared by every chunk of one response (same id and created on each).</summary>
+public readonly record struct ResponseHeader(string Id, long Created, string Model, bool Chat)
+{
+    public string Object => Chat ? "chat.completion" : "text_completion";
+    public string ChunkObject => Chat ? "chat.completion.chunk" : "text_completion";
+}
+
+public readonly record struct UsageFigures(int PromptTokens, int CompletionTokens, int CachedTokens);
+
+public readonly record struct ChoiceResult(int Index, string Text, string FinishReason);
+
+/// <summary>
+/// Writes chat.completion / text_completion bodies and their streaming chunks, field for field as
+/// OpenAI's API reference gives them. Knows nothing about engines: it takes strings and numbers.
+/// </summary>
+public static class CompletionJson
+{
+    public static void WriteChunk(Utf8JsonWriter w, in ResponseHeader h, int index, string? role, string? content, string? finishReason, bool usageNull)
+    {
+        w.WriteStartObject();
+        WriteHeader(w, h, h.ChunkObject);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", index);
+        if (h.Chat)
+        {
+            w.WriteStartObject("delta");
+            if (role is not null)
+                w.WriteString("role", role);
+            if (content is not null)
+                w.WriteString("content", content);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteString("text", content ?? string.Empty);
+        }
+        w.WriteNull("logprobs");
+        if (finishReason is null) w.WriteNull("finish_reason"); else w.WriteString("finish_reason", finishReason);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        if (usageNull)
+            w.WriteNull("usage");
+        w.WriteEndObject();
+    }
+
+    public static void WriteUsageChunk(Utf8JsonWriter w, in ResponseHeader h, in UsageFigures usage)
+    {
+        w.WriteStartObject();
+        WriteHeader(w, h, h.ChunkObject);
+        w.WriteStartArray("choices");
+        w.WriteEndArray();
+        WriteUsage(w, usage);
+        w.WriteEndObject();
+    }
+
+    public static void WriteResponse(Utf8JsonWriter w, in ResponseHeader h, IReadOnlyList<ChoiceResult> choices, in UsageFigures usage)
+    {
+        w.WriteStartObject();
+        WriteHeader(w, h, h.Object);
+        w.WriteStartArray("choices");
+        foreach (var c in choices)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("index", c.Index);
+            if (h.Chat)
+            {
+                w.WriteStartObject("message");
+                w.WriteString("role", "assistant");
+                w.WriteString("content", c.Text);
+                w.WriteNull("refusal");
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteString("text", c.Text);
+            }
+            w.WriteNull("logprobs");
+            w.WriteString("finish_reason", c.FinishReason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        WriteUsage(w, usage);
+        w.WriteEndObject();
+    }
+
+    private static void WriteHeader(Utf8JsonWriter w, in ResponseHeader h, string obj)
+    {
+        w.WriteString("id", h.Id);
+        w.WriteString("object", obj);
+        w.WriteNumber("created", h.Created);
+        w.WriteString("model", h.Model);
+        w.WriteNull("system_fingerprint");
+    }
+
+    private static void WriteUsage(Utf8JsonWriter w, in UsageFigures u)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", u.PromptTokens);
+        w.WriteNumber("completion_tokens", u.CompletionTokens);
+        w.WriteNumber("total_tokens", u.PromptTokens + u.CompletionTokens);
+        w.WriteStartObject("prompt_tokens_details");
+        w.WriteNumber("cached_tokens", u.CachedTokens);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}

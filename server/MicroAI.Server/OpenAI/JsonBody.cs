@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace MicroAI.Server.OpenAI;
+
+/// <summary>Reads a JSON request body; malformed JSON or a wrong type becomes a 400 naming the field.</summary>
+internal static class JsonBody
+{
+    public static async Task<(T? Value, ApiError? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo) where T : class
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, request.HttpContext.RequestAborted);
+            return value is null
+                ? (null, ApiError.BadRequest("The request body must be a JSON object.", null, "invalid_json"))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, FromJsonException(ex));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, new ApiError(ex.StatusCode, ex.Message, "invalid_request_error", null, "invalid_body"));
+        }
+    }
+
+    internal static ApiError FromJsonException(JsonException ex)
+    {
+        var param = ToParam(ex.Path);
+        var detail = ex.Message;
+        var cut = detail.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+            detail = detail[..cut];
+
+        // A value of the wrong JSON type for a typed field.
+        if (detail.Contains("could not be converted", StringComparison.Ordinal) && param is not null)
+            return ApiError.BadRequest($"Invalid type for '{param}'.", param, "invalid_type");
+        // The reader failed: the body is not well-formed JSON (the path is only where it gave up).
+        if (ex.InnerException is not null || param is null)
+            return ApiError.BadRequest($"We could not parse the JSON body of your request: {detail}", null, "invalid_json");
+        // One of our converters rejected a value; its message is already meant for the client.
+        return ApiError.BadRequest(detail, param, "invalid_type");
+    }
+
+    /// <summary>"$.messages[0].content" → "messages[0].content".</summary>
+    private static string? ToParam(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+            return null;
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+}

@@ -1,0 +1,19 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace MicroAI.Server.OpenAI;
+
+/// <summary>
+/// Writer settings for every response body: text is written as UTF-8, not \uXXXX escapes (as
+/// OpenAI does), which keeps non-ASCII streams a third of the size.
+/// </summary>
+internal static class JsonOutput
+{
+    public static readonly JsonWriterOptions Options = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    public static Utf8JsonWriter CreateWriter(System.Buffers.IBufferWriter<byte> output) => new(output, Options);
+}

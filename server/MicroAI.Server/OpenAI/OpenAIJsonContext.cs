@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace MicroAI.Server.OpenAI;
+
+/// <summary>Source-generated (reflection-free) JSON for the request DTOs.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNameCaseInsensitive = false,
+    NumberHandling = JsonNumberHandling.Strict,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(ChatCompletionRequest))]
+[JsonSerializable(typeof(CompletionRequest))]
+internal sealed partial class OpenAIJsonContext : JsonSerializerContext;
