@@ -40,7 +40,11 @@ public static class MicroAIApp
         builder.Services.AddHostedService<DefaultModelLoader>();
 
         builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "MicroAI", Version = "v1", Description = "OpenAI-compatible local inference server" }));
+        builder.Services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new() { Title = "MicroAI", Version = "v1", Description = "OpenAI-compatible local inference server" });
+            o.OperationFilter<RequestBodyDocumentationFilter>();
+        });
 
         var app = builder.Build();
         ThrowOnInvalidEngineOptions(app);

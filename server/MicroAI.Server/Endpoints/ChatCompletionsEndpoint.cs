@@ -1,4 +1,5 @@
 using MicroAI.Server.Generation;
+using MicroAI.Server.Hosting;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Endpoints;
@@ -10,6 +11,7 @@ internal static class ChatCompletionsEndpoint
         app.MapPost("/v1/chat/completions", HandleAsync)
             .WithName("CreateChatCompletion")
             .WithTags("OpenAI")
+            .WithMetadata(new RequestBodyDocumentation(typeof(ChatCompletionRequest)))
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .Produces(StatusCodes.Status400BadRequest)

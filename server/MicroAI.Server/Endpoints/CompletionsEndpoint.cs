@@ -1,4 +1,5 @@
 using MicroAI.Server.Generation;
+using MicroAI.Server.Hosting;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Endpoints;
@@ -10,6 +11,7 @@ internal static class CompletionsEndpoint
         app.MapPost("/v1/completions", HandleAsync)
             .WithName("CreateCompletion")
             .WithTags("OpenAI")
+            .WithMetadata(new RequestBodyDocumentation(typeof(CompletionRequest)))
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .Produces(StatusCodes.Status400BadRequest)
