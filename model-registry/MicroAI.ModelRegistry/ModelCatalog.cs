@@ -32,7 +32,11 @@ public sealed class ModelCatalog : IModelCatalog
         {
             if (LooksLikePath(dm))
             {
-                if (TryEntry(dm, "default", null, out var entry, out var problem))
+                // A bare file name ("model.gguf") may name a file in the models directory.
+                var bare = dm.IndexOfAny(['/', '\\']) < 0;
+                var inModels = Path.Combine(_options.ResolveModelsDirectory(), dm);
+                var path = bare && !File.Exists(dm) && File.Exists(inModels) ? inModels : dm;
+                if (TryEntry(path, "default", null, out var entry, out var problem))
                 {
                     _configured.RemoveAll(e => string.Equals(e.Id, entry.Id, StringComparison.OrdinalIgnoreCase));
                     _configured.Insert(0, entry);

@@ -21,6 +21,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     private readonly byte[] _pieceBuffer = new byte[256];
+    private readonly Lock _gate = new(); // orders enqueue against shutdown, so nothing is queued after the final drain
     private volatile bool _stopping;
     private int _queued;
     private int _active;
@@ -64,7 +65,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         var room = context - prompt.Tokens.Length;
         var maxTokens = request.MaxTokens is { } m ? Math.Min(m, room) : room;
 
-        if (Interlocked.Increment(ref _queued) > _options.MaxQueuedRequests + _slots.Length)
+        if (Interlocked.Increment(ref _queued) + Volatile.Read(ref _active) > _options.MaxQueuedRequests + _slots.Length)
         {
             Interlocked.Decrement(ref _queued);
             return SubmitResult.Fail(new GenerationError(GenerationErrorCode.QueueFull,
@@ -76,12 +77,23 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         {
             sequence.CancelRegistration = cancellationToken.UnsafeRegister(static (state) =>
             {
-                var (seq, wake) = ((Sequence, SemaphoreSlim))state!;
+                var (scheduler, seq) = ((BatchingScheduler, Sequence))state!;
                 seq.Cancel();
-                wake.Release();
-            }, (sequence, _wake));
+                if (seq.TryLeaveQueue())
+                    Interlocked.Decrement(ref scheduler._queued);
+                scheduler._wake.Release();
+            }, (this, sequence));
         }
-        _queue.Enqueue(sequence);
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                sequence.CancelRegistration.Dispose();
+                Interlocked.Decrement(ref _queued);
+                return SubmitResult.Fail(new GenerationError(GenerationErrorCode.ShuttingDown, "The server is shutting down."));
+            }
+            _queue.Enqueue(sequence);
+        }
         _wake.Release();
         return SubmitResult.Ok(new GenerationStream(sequence.Events.Reader, prompt.Tokens.Length));
     }
@@ -128,24 +140,24 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             Sequence? next = null;
             while (_queue.TryDequeue(out var candidate))
             {
-                if (!candidate.IsCancelled)
+                if (!candidate.IsCancelled && candidate.TryLeaveQueue())
                 {
                     next = candidate;
                     break;
                 }
-                Interlocked.Decrement(ref _queued);
                 candidate.CancelRegistration.Dispose();
                 candidate.Events.Writer.TryComplete();
             }
             if (next is null)
                 return;
 
-            Interlocked.Decrement(ref _queued);
-            _decoder.ClearSlot(slot);
+            // Occupy the slot first: if the engine throws below, the loop's catch fails this sequence too.
             next.Slot = slot;
-            next.Sampler = _decoder.CreateSampler(next.Request.Sampling);
             _slots[slot] = next;
             Interlocked.Increment(ref _active);
+            Interlocked.Decrement(ref _queued);
+            _decoder.ClearSlot(slot);
+            next.Sampler = _decoder.CreateSampler(next.Request.Sampling);
         }
     }
 
@@ -290,7 +302,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         }
         while (_queue.TryDequeue(out var queued))
         {
-            Interlocked.Decrement(ref _queued);
+            if (queued.TryLeaveQueue())
+                Interlocked.Decrement(ref _queued);
             queued.Events.Writer.TryWrite(GenerationEvent.Fail(error));
             queued.CancelRegistration.Dispose();
             queued.Events.Writer.TryComplete();
@@ -299,13 +312,16 @@ internal sealed class BatchingScheduler : IGenerationScheduler
 
     public ValueTask DisposeAsync()
     {
-        if (_stopping)
-            return ValueTask.CompletedTask;
-        _stopping = true;
+        lock (_gate)
+        {
+            if (_stopping)
+                return ValueTask.CompletedTask;
+            _stopping = true;
+        }
         _wake.Release();
         _thread.Join();
         _decoder.Dispose();
-        _wake.Dispose();
+        // _wake is not disposed: a cancellation callback may still Release it.
         return ValueTask.CompletedTask;
     }
 }

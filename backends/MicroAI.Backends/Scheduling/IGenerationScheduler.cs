@@ -26,7 +26,7 @@ public readonly struct SubmitResult
     public static SubmitResult Fail(GenerationError error) => new(null, error);
 }
 
-/// <summary>The events of one request, in order; the last is Finished or Failed.</summary>
+/// <summary>The events of one request, in order; the last is Finished or Failed, unless the request was cancelled (then the stream just ends).</summary>
 public sealed class GenerationStream(ChannelReader<GenerationEvent> events, int promptTokens)
 {
     public ChannelReader<GenerationEvent> Events { get; } = events;

@@ -9,6 +9,7 @@ namespace MicroAI.Backends.Scheduling;
 internal sealed class Sequence
 {
     private int _cancelled;
+    private int _waiting = 1;
 
     public Sequence(PreparedPrompt prompt, GenerateRequest request, int maxTokens)
     {
@@ -47,4 +48,7 @@ internal sealed class Sequence
     public bool IsPrefilling => PromptDone < Prompt.Length;
     public bool IsCancelled => Volatile.Read(ref _cancelled) != 0;
     public void Cancel() => Volatile.Write(ref _cancelled, 1);
+
+    /// <summary>Ends the sequence's wait in the queue; true for exactly one caller (admission or cancellation).</summary>
+    public bool TryLeaveQueue() => Interlocked.Exchange(ref _waiting, 0) == 1;
 }
