@@ -55,6 +55,18 @@ public sealed class ModelCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Default_model_given_as_a_bare_file_name_is_found_in_the_models_directory()
+    {
+        var path = _models.Write("only-here-" + Guid.NewGuid().ToString("N") + ".gguf");
+
+        var catalog = Create(new ModelRegistryOptions { DefaultModel = System.IO.Path.GetFileName(path) });
+
+        Assert.Equal(System.IO.Path.GetFileNameWithoutExtension(path), catalog.DefaultModelId);
+        Assert.Equal(path, catalog.Find(catalog.DefaultModelId!)?.Path);
+        Assert.Empty(catalog.Warnings);
+    }
+
+    [Fact]
     public void Default_model_given_as_a_configured_id_is_found()
     {
         var path = _elsewhere.Write("weights.gguf");
