@@ -14,6 +14,7 @@ internal sealed unsafe class LlamaBatchDecoder : IBatchDecoder
     private readonly SafeLlamaContextHandle _ctx;
     private readonly SafeLlamaBatchHandle _batch;
     private readonly nint _memory;
+    private readonly GgmlThreadpool? _threadpool;
 
     public LlamaBatchDecoder(LlamaModel model, DecoderOptions options, ILogger logger)
     {
@@ -32,6 +33,11 @@ internal sealed unsafe class LlamaBatchDecoder : IBatchDecoder
             throw new ModelLoadException($"llama.cpp could not create a context of {options.Slots} × {options.ContextPerSlot} tokens for '{model.Info.Id}' (not enough memory?).");
         _ctx = new SafeLlamaContextHandle(raw);
         _memory = LlamaNative.llama_get_memory(_ctx);
+        _threadpool = GgmlThreadpool.TryCreate(options.Threads);
+        if (_threadpool is not null)
+            LlamaNative.llama_attach_threadpool(_ctx, _threadpool.DangerousGetHandle(), _threadpool.DangerousGetHandle());
+        else
+            logger.LogWarning("The ggml CPU backend offers no thread pool; every decode will start its own threads.");
         SlotCount = (int)LlamaNative.llama_n_seq_max(_ctx);
         SlotContextSize = (int)LlamaNative.llama_n_ctx_seq(_ctx);
         BatchCapacity = (int)LlamaNative.llama_n_batch(_ctx);
@@ -89,6 +95,9 @@ internal sealed unsafe class LlamaBatchDecoder : IBatchDecoder
     public void Dispose()
     {
         _batch.Dispose();
+        if (_threadpool is not null && !_ctx.IsClosed)
+            LlamaNative.llama_detach_threadpool(_ctx);
         _ctx.Dispose();
+        _threadpool?.Dispose();
     }
 }

@@ -32,6 +32,10 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(GgmlLib)] public static partial byte* ggml_backend_dev_description(nint device);
     [LibraryImport(GgmlLib)] public static partial void ggml_backend_dev_memory(nint device, nuint* free, nuint* total);
     [LibraryImport(GgmlLib)] public static partial int ggml_backend_dev_type(nint device);
+    [LibraryImport(GgmlLib)] public static partial nint ggml_backend_dev_by_type(int type);
+    [LibraryImport(GgmlLib)] public static partial nint ggml_backend_dev_backend_reg(nint device);
+    [LibraryImport(GgmlLib, StringMarshalling = StringMarshalling.Utf8)] public static partial nint ggml_backend_reg_get_proc_address(nint reg, string name);
+    [LibraryImport(GgmlBaseLib)] public static partial GgmlThreadpoolParams ggml_threadpool_params_default(int nThreads);
 
     // ---- default parameters ----
     [LibraryImport(LlamaLib)] public static partial LlamaModelParams llama_model_default_params();
@@ -67,6 +71,8 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_memory_seq_rm(nint mem, int seqId, int p0, int p1);
     [LibraryImport(LlamaLib)] public static partial int llama_memory_seq_pos_max(nint mem, int seqId);
     [LibraryImport(LlamaLib)] public static partial int llama_decode(SafeLlamaContextHandle ctx, LlamaBatch batch);
+    [LibraryImport(LlamaLib)] public static partial void llama_attach_threadpool(SafeLlamaContextHandle ctx, nint threadpool, nint threadpoolBatch);
+    [LibraryImport(LlamaLib)] public static partial void llama_detach_threadpool(SafeLlamaContextHandle ctx);
     [LibraryImport(LlamaLib)] public static partial void llama_set_abort_callback(SafeLlamaContextHandle ctx, delegate* unmanaged[Cdecl]<void*, byte> callback, void* data);
 
     // ---- batch ----

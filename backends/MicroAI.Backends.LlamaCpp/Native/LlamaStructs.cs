@@ -114,3 +114,15 @@ internal enum GgmlBackendDeviceType
     Accelerator = 3,
     Meta = 4,
 }
+
+/// <summary>ggml.h struct ggml_threadpool_params (528 bytes: bool cpumask[GGML_MAX_N_THREADS = 512], then scalars).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct GgmlThreadpoolParams
+{
+    public fixed byte cpumask[512];
+    public int n_threads;
+    public int prio;                      // enum ggml_sched_priority
+    public uint poll;                     // 0 = no polling, 100 = aggressive
+    public byte strict_cpu;
+    public byte paused;
+}
