@@ -56,7 +56,10 @@ public static class MicroAIApp
         app.MapModels();
         app.MapCompletions();
         app.MapChatCompletions();
+        // Unknown routes answer in OpenAI's error shape. The plain fallback skips paths that look
+        // like files (so Swagger UI's assets still resolve); under /v1 every path gets the JSON 404.
         app.MapFallback(NotFound);
+        app.MapFallback("/v1/{**path}", NotFound);
         return app;
     }
 

@@ -33,6 +33,9 @@ internal static class JsonBody
         if (cut > 0)
             detail = detail[..cut];
 
+        // The body is valid JSON but not an object (an array, a string, a number).
+        if (param is null && detail.Contains("could not be converted", StringComparison.Ordinal))
+            return ApiError.BadRequest("The request body must be a JSON object.", null, "invalid_json");
         // A value of the wrong JSON type for a typed field.
         if (detail.Contains("could not be converted", StringComparison.Ordinal) && param is not null)
             return ApiError.BadRequest($"Invalid type for '{param}'.", param, "invalid_type");
