@@ -26,6 +26,16 @@ internal sealed class DefaultModelLoader(
         foreach (var warning in catalog.Warnings)
             _logger.LogWarning("Configuration: {Warning}", warning);
 
+        // A default model that was asked for but cannot be found is an error, not an empty server.
+        if (!string.IsNullOrWhiteSpace(registryOptions.Value.DefaultModel) && catalog.DefaultModelId is null)
+        {
+            var problem = catalog.Warnings.FirstOrDefault(w => w.StartsWith("DefaultModel", StringComparison.Ordinal))
+                ?? $"DefaultModel '{registryOptions.Value.DefaultModel}' was not found.";
+            _logger.LogError("{Problem} /health answers 503 until the configuration is fixed.", problem);
+            readiness.MarkFailed(problem);
+            return;
+        }
+
         var models = catalog.List();
         if (models.Count == 0)
         {
