@@ -11,6 +11,9 @@ public interface IModelCatalog
     /// <summary>Finds a model by id (case-insensitive); null when unknown.</summary>
     ModelEntry? Find(string id);
 
+    /// <summary>The registry store (shared with the CLI) that management operations act on.</summary>
+    Store.ModelStore Store { get; }
+
     /// <summary>Problems found while reading the configuration, to print at start.</summary>
     IReadOnlyList<string> Warnings { get; }
 }

@@ -1,3 +1,5 @@
+using MicroAI.ModelRegistry.Sources;
+using MicroAI.ModelRegistry.Store;
 using Microsoft.Extensions.Options;
 
 namespace MicroAI.ModelRegistry;
@@ -17,6 +19,8 @@ public sealed class ModelCatalog : IModelCatalog
     public ModelCatalog(IOptions<ModelRegistryOptions> options)
     {
         _options = options.Value;
+        Store = new ModelStore(_options.ResolveRegistryDirectory());
+        Ollama = _options.ResolveOllamaDirectory() is { } ollama ? new OllamaStore(ollama) : null;
         foreach (var (id, settings) in _options.Models)
         {
             if (string.IsNullOrWhiteSpace(settings.Path))
@@ -60,12 +64,18 @@ public sealed class ModelCatalog : IModelCatalog
 
     public string? DefaultModelId { get; }
 
+    /// <summary>The registry this catalog serves (shared with the CLI).</summary>
+    public ModelStore Store { get; }
+
+    /// <summary>The Ollama directory read in place, when there is one.</summary>
+    public OllamaStore? Ollama { get; }
+
     public IReadOnlyList<string> Warnings => _warnings;
 
     public IReadOnlyList<ModelEntry> List()
     {
         var all = new List<ModelEntry>(_configured);
-        foreach (var entry in ScanModelsDirectory())
+        foreach (var entry in ScanRegistry().Concat(ScanModelsDirectory()).Concat(ScanOllama()))
         {
             if (!all.Exists(e => string.Equals(e.Id, entry.Id, StringComparison.OrdinalIgnoreCase)))
                 all.Add(entry);
@@ -82,12 +92,60 @@ public sealed class ModelCatalog : IModelCatalog
             if (string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase))
                 return e;
         }
+        // "name" means "name:latest" in the registry and in Ollama's store, as in Ollama.
+        if (Store.Find(id) is { } manifest && FromManifest(manifest, "registry") is { } registered)
+            return registered;
         foreach (var e in ScanModelsDirectory())
         {
             if (string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase))
                 return e;
         }
+        if (Ollama is not null && ModelName.TryParse(id, out var wanted, out _))
+        {
+            foreach (var e in ScanOllama())
+            {
+                if (e.Manifest is { } m && m.ModelName.Matches(wanted))
+                    return e;
+            }
+        }
         return null;
+    }
+
+    private IEnumerable<ModelEntry> ScanRegistry()
+    {
+        foreach (var manifest in Store.List())
+        {
+            if (FromManifest(manifest, "registry") is { } entry)
+                yield return entry;
+        }
+    }
+
+    private IEnumerable<ModelEntry> ScanOllama()
+    {
+        if (Ollama is null)
+            yield break;
+        foreach (var manifest in Ollama.List())
+        {
+            if (FromManifest(manifest, "ollama") is { } entry)
+                yield return entry;
+        }
+    }
+
+    /// <summary>A registry or Ollama manifest as a servable entry (id "name:tag"); null when its main file is gone.</summary>
+    private ModelEntry? FromManifest(ModelManifest manifest, string source)
+    {
+        if (manifest.MainFile is not { } main)
+            return null;
+        var path = source == "ollama" ? main.ExternalPath! : Store.PathOf(main);
+        if (!File.Exists(path))
+            return null;
+        var id = manifest.ModelName.ToString();
+        var format = manifest.Format == "onnx" ? ModelFormat.Onnx : ModelFormat.Gguf;
+        _options.Models.TryGetValue(id, out var configured);
+        return new ModelEntry(id, path, format, manifest.TotalSize, manifest.CreatedUtc, source, ModelSettings.Merge(configured, manifest.Defaults))
+        {
+            Manifest = manifest,
+        };
     }
 
     private IEnumerable<ModelEntry> ScanModelsDirectory()

@@ -7,6 +7,7 @@ public enum ModelFormat
 }
 
 /// <summary>A model the server can serve: where its file is and what it is.</summary>
+/// <param name="Source">configuration, default, models-directory, registry, ollama.</param>
 public sealed record ModelEntry(
     string Id,
     string Path,
@@ -14,4 +15,11 @@ public sealed record ModelEntry(
     long SizeBytes,
     DateTimeOffset CreatedUtc,
     string Source,
-    ModelSettings Settings);
+    ModelSettings Settings)
+{
+    /// <summary>What is known about the model: the registry manifest, or one made from the file's own metadata.</summary>
+    public Store.ModelManifest? Manifest { get; init; }
+
+    /// <summary>Capabilities from the manifest; a model without metadata is assumed to generate text.</summary>
+    public IReadOnlyList<string> Capabilities => Manifest?.Capabilities is { Count: > 0 } c ? c : Format == ModelFormat.Gguf ? ["completion"] : [];
+}

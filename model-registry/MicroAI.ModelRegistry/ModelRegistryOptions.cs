@@ -9,6 +9,12 @@ public sealed class ModelRegistryOptions
     /// <summary>A folder of model files; every *.gguf in it is served under its file name. Default: DataDirectory/models.</summary>
     public string? ModelsDirectory { get; set; }
 
+    /// <summary>The registry (content-addressed blobs + manifests) shared by the server and the CLI. Default: DataDirectory/registry.</summary>
+    public string? RegistryDirectory { get; set; }
+
+    /// <summary>An Ollama models directory read in place; default: OLLAMA_MODELS or ~/.ollama/models when present; "none" disables.</summary>
+    public string? OllamaModelsDirectory { get; set; }
+
     /// <summary>A model file path or a model id; served as the default and loaded at start.</summary>
     public string? DefaultModel { get; set; }
 
@@ -23,6 +29,15 @@ public sealed class ModelRegistryOptions
             "microai"));
 
     public string ResolveModelsDirectory() => Path.GetFullPath(ModelsDirectory ?? Path.Combine(ResolveDataDirectory(), "models"));
+
+    public string ResolveRegistryDirectory() => Path.GetFullPath(RegistryDirectory ?? Path.Combine(ResolveDataDirectory(), "registry"));
+
+    public string? ResolveOllamaDirectory() => OllamaModelsDirectory switch
+    {
+        null or "" => Sources.OllamaStore.DefaultRoot(),
+        "none" => null,
+        var d => Path.GetFullPath(d),
+    };
 }
 
 /// <summary>Settings for one model; unset values fall back to the server-wide ones.</summary>
@@ -37,4 +52,29 @@ public sealed class ModelSettings
     public int? ContextSize { get; set; }
     public int? GpuLayers { get; set; }
     public int? ParallelSlots { get; set; }
+
+    // Request defaults for this model (a request's own values win).
+    public float? Temperature { get; set; }
+    public float? TopP { get; set; }
+    public int? TopK { get; set; }
+    public float? MinP { get; set; }
+    public float? RepeatPenalty { get; set; }
+    /// <summary>Put first in a chat that has no system message.</summary>
+    public string? SystemPrompt { get; set; }
+
+    /// <summary>Configuration wins over the defaults a manifest carries.</summary>
+    public static ModelSettings Merge(ModelSettings? configured, Store.ModelDefaults? defaults) => new()
+    {
+        Path = configured?.Path,
+        ChatTemplate = configured?.ChatTemplate ?? defaults?.ChatTemplate,
+        ContextSize = configured?.ContextSize ?? defaults?.ContextSize,
+        GpuLayers = configured?.GpuLayers ?? defaults?.GpuLayers,
+        ParallelSlots = configured?.ParallelSlots,
+        Temperature = configured?.Temperature ?? defaults?.Temperature,
+        TopP = configured?.TopP ?? defaults?.TopP,
+        TopK = configured?.TopK ?? defaults?.TopK,
+        MinP = configured?.MinP ?? defaults?.MinP,
+        RepeatPenalty = configured?.RepeatPenalty ?? defaults?.RepeatPenalty,
+        SystemPrompt = configured?.SystemPrompt ?? defaults?.SystemPrompt,
+    };
 }

@@ -37,6 +37,7 @@ public static class MicroAIApp
         builder.Services.AddMicroAIBackends();
         builder.Services.AddLlamaCppEngine();
         builder.Services.AddSingleton<CompletionResponder>();
+        builder.Services.AddSingleton<PullHttpClient>();
         builder.Services.AddHostedService<DefaultModelLoader>();
 
         builder.Services.AddEndpointsApiExplorer();
@@ -56,10 +57,12 @@ public static class MicroAIApp
         app.MapModels();
         app.MapCompletions();
         app.MapChatCompletions();
+        app.MapRegistry();
         // Unknown routes answer in OpenAI's error shape. The plain fallback skips paths that look
         // like files (so Swagger UI's assets still resolve); under /v1 every path gets the JSON 404.
         app.MapFallback(NotFound);
         app.MapFallback("/v1/{**path}", NotFound);
+        app.MapFallback("/api/{**path}", NotFound);
         return app;
     }
 

@@ -52,7 +52,7 @@ public sealed class HealthAndSwaggerTests(ServerFixture server)
         Assert.Equal("list", (string?)body["object"]);
         var stories = body["data"]!.AsArray().Single(m => (string?)m!["id"] == ServerFixture.StoriesModel)!;
         Assert.Equal("model", (string?)stories["object"]);
-        Assert.True((bool)stories["loaded"]!);
-        Assert.Equal("gguf", (string?)stories["format"]);
+        Assert.True((bool)stories["metadata"]!["loaded"]!);
+        Assert.Equal("gguf", (string?)stories["metadata"]!["format"]);
     }
 }

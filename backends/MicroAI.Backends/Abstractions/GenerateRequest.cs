@@ -4,7 +4,7 @@ namespace MicroAI.Backends.Abstractions;
 /// An engine-neutral generation request: what the protocol layer asks of a text model once the
 /// OpenAI DTO has been parsed and validated. Either <see cref="Prompt"/> or <see cref="Messages"/> is set.
 /// </summary>
-public sealed class GenerateRequest
+public sealed record GenerateRequest
 {
     /// <summary>A raw completion prompt (text or token ids).</summary>
     public PromptInput? Prompt { get; init; }

@@ -15,6 +15,9 @@ public interface IModelHost : IAsyncDisposable
     ValueTask<ModelLookup> GetTextModelAsync(string? id, CancellationToken cancellationToken);
 
     IReadOnlyCollection<LoadedTextModel> Loaded { get; }
+
+    /// <summary>Stops a resident model's scheduler (failing what it runs) and frees it; false if it was not loaded.</summary>
+    ValueTask<bool> UnloadAsync(string id);
 }
 
 public enum ModelLookupError

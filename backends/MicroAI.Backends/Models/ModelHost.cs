@@ -47,6 +47,10 @@ internal sealed class ModelHost : IModelHost
         var entry = _catalog.Find(id);
         if (entry is null)
             return ModelLookup.Fail(ModelLookupError.NotFound, $"The model '{id}' does not exist.");
+        if (_loaded.TryGetValue(entry.Id, out hot))
+            return ModelLookup.Ok(hot);
+        if (!entry.Capabilities.Contains("completion"))
+            return ModelLookup.Fail(ModelLookupError.NotATextModel, $"The model '{entry.Id}' does not generate text (its capabilities: {string.Join(", ", entry.Capabilities)}).");
         var engine = _engines.FirstOrDefault(e => e.Format == entry.Format);
         if (engine is null)
             return ModelLookup.Fail(ModelLookupError.NotATextModel, $"The model '{id}' ({entry.Format}) cannot generate text on this server.");
@@ -97,6 +101,24 @@ internal sealed class ModelHost : IModelHost
         {
             model.Dispose();
             throw;
+        }
+    }
+
+    public async ValueTask<bool> UnloadAsync(string id)
+    {
+        await _loadLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_loaded.TryRemove(id, out var loaded))
+                return false;
+            await loaded.Scheduler.DisposeAsync().ConfigureAwait(false);
+            loaded.Model.Dispose();
+            _logger.LogInformation("Unloaded model {Model}", id);
+            return true;
+        }
+        finally
+        {
+            _loadLock.Release();
         }
     }
 

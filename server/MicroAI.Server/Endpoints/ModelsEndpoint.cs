@@ -2,6 +2,7 @@ using System.Text.Json;
 using MicroAI.Backends.Models;
 using MicroAI.ModelRegistry;
 using MicroAI.Server.OpenAI;
+using MicroAI.Server.Registry;
 
 namespace MicroAI.Server.Endpoints;
 
@@ -32,9 +33,9 @@ internal static class ModelsEndpoint
         await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 
-    private static async Task GetAsync(HttpContext http, string id, IModelHost host)
+    private static async Task GetAsync(HttpContext http, string id, IModelHost host, MicroAI.ModelRegistry.IModelCatalog catalog)
     {
-        var entry = host.ListModels().FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase));
+        var entry = catalog.Find(id);
         if (entry is null)
         {
             await ApiError.ModelNotFound($"The model '{id}' does not exist.").WriteResponseAsync(http.Response);
@@ -53,10 +54,9 @@ internal static class ModelsEndpoint
         w.WriteString("object", "model");
         w.WriteNumber("created", m.CreatedUtc.ToUnixTimeSeconds());
         w.WriteString("owned_by", "microai");
-        // Extensions beyond OpenAI's four fields, as llama-server and Ollama add theirs.
-        w.WriteString("format", m.Format == ModelFormat.Gguf ? "gguf" : "onnx");
-        w.WriteNumber("size", m.SizeBytes);
-        w.WriteBoolean("loaded", host.Loaded.Any(l => l.Entry.Id == m.Id));
+        // Our extension beyond OpenAI's four fields (clients ignore unknown fields).
+        w.WritePropertyName("metadata");
+        ModelJson.WriteMetadata(w, m, host.Loaded.Any(l => l.Entry.Id == m.Id));
         w.WriteEndObject();
     }
 }

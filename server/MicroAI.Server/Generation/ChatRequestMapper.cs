@@ -62,7 +62,6 @@ internal static class ChatRequestMapper
             choices.Add(new GenerateRequest
             {
                 Messages = turns,
-                Sampling = SamplingMapper.ForChoice(sampling, i),
                 MaxTokens = maxTokens,
                 Stop = stops,
             });
@@ -73,6 +72,7 @@ internal static class ChatRequestMapper
             Chat = true,
             Choices = choices,
             ChoicesPerPrompt = n,
+            Sampling = sampling,
             Stream = r.Stream == true,
             IncludeUsage = r.StreamOptions?.IncludeUsage == true,
         };

@@ -56,8 +56,7 @@ internal static class CompletionRequestMapper
                 choices.Add(new GenerateRequest
                 {
                     Prompt = prompt,
-                    Sampling = SamplingMapper.ForChoice(sampling, i),
-                    MaxTokens = r.MaxTokens ?? DefaultMaxTokens,
+                        MaxTokens = r.MaxTokens ?? DefaultMaxTokens,
                     Stop = stops,
                 });
                 echo?.Add(item.Text!);
@@ -69,6 +68,7 @@ internal static class CompletionRequestMapper
             Chat = false,
             Choices = choices,
             ChoicesPerPrompt = n,
+            Sampling = sampling,
             Stream = r.Stream == true,
             IncludeUsage = r.StreamOptions?.IncludeUsage == true,
             Echo = echo,

@@ -31,9 +31,11 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
         try
         {
             var streams = new GenerationStream[plan.Choices.Count];
+            var settings = model.Entry.Settings;
             for (var i = 0; i < streams.Length; i++)
             {
-                var submitted = model.Scheduler.Submit(plan.Choices[i], cts.Token);
+                var request = WithModelDefaults(plan.Choices[i], plan, settings, i % plan.ChoicesPerPrompt);
+                var submitted = model.Scheduler.Submit(request, cts.Token);
                 if (submitted.Error is { } error)
                 {
                     await cts.CancelAsync();
@@ -65,6 +67,15 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
         {
             await cts.CancelAsync();
         }
+    }
+
+    /// <summary>The model's defaults fill what the request left out: sampling values, and a system prompt for a chat that has none.</summary>
+    private static GenerateRequest WithModelDefaults(GenerateRequest request, GenerationPlan plan, MicroAI.ModelRegistry.ModelSettings settings, int choice)
+    {
+        var messages = request.Messages;
+        if (messages is not null && !string.IsNullOrEmpty(settings.SystemPrompt) && !messages.Any(m => m.Role is "system" or "developer"))
+            messages = [new ChatTurn("system", settings.SystemPrompt), .. messages];
+        return request with { Sampling = plan.Sampling.Resolve(settings, choice), Messages = messages };
     }
 
     private static async Task CollectAsync(HttpResponse response, GenerationPlan plan, ResponseHeader header,

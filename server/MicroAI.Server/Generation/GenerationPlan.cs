@@ -13,6 +13,8 @@ internal sealed class GenerationPlan
     public required List<GenerateRequest> Choices { get; init; }
     /// <summary>Choices per prompt (the request's n); prompt tokens are counted once per prompt.</summary>
     public int ChoicesPerPrompt { get; init; } = 1;
+    /// <summary>Sampling as the request gave it; resolved per model (its defaults) when the model is known.</summary>
+    public SamplingRequest Sampling { get; init; } = new();
     public bool Stream { get; init; }
     public bool IncludeUsage { get; init; }
     /// <summary>Completions with echo: the prompt text to put before each choice's text.</summary>

@@ -10,9 +10,9 @@ internal static class SamplingMapper
     public const int MaxChoices = 128;
 
     public static ApiError? Map(float? temperature, float? topP, float? presence, float? frequency, long? seed,
-        int? topK, float? minP, float? repeatPenalty, int? repeatLastN, out SamplingParameters sampling)
+        int? topK, float? minP, float? repeatPenalty, int? repeatLastN, out SamplingRequest sampling)
     {
-        sampling = SamplingParameters.Default;
+        sampling = new SamplingRequest();
         if (temperature is { } t && !(t >= 0f && t <= 2f))
             return ApiError.BadRequest($"Invalid 'temperature': {t}. Expected a value between 0 and 2.", "temperature");
         if (topP is { } p && !(p >= 0f && p <= 1f))
@@ -30,17 +30,16 @@ internal static class SamplingMapper
         if (repeatLastN is < 0 or > 1 << 20)
             return ApiError.BadRequest($"Invalid 'repeat_last_n': {repeatLastN}. Expected 0 or more.", "repeat_last_n");
 
-        var d = SamplingParameters.Default;
-        sampling = d with
+        sampling = new SamplingRequest
         {
-            Temperature = temperature ?? d.Temperature,
-            TopP = topP ?? d.TopP,
-            PresencePenalty = presence ?? d.PresencePenalty,
-            FrequencyPenalty = frequency ?? d.FrequencyPenalty,
-            TopK = topK ?? d.TopK,
-            MinP = minP ?? d.MinP,
-            RepeatPenalty = repeatPenalty ?? d.RepeatPenalty,
-            PenaltyLastN = repeatLastN ?? d.PenaltyLastN,
+            Temperature = temperature,
+            TopP = topP,
+            PresencePenalty = presence,
+            FrequencyPenalty = frequency,
+            TopK = topK,
+            MinP = minP,
+            RepeatPenalty = repeatPenalty,
+            RepeatLastN = repeatLastN,
             // -1 (llama-server's "random") and absent both draw a random seed.
             Seed = seed is null or -1 ? null : unchecked((uint)seed.Value),
         };
@@ -63,7 +62,40 @@ internal static class SamplingMapper
         return null;
     }
 
+}
+
+/// <summary>
+/// The sampling fields a request gave (null = not given). Resolved against the model's own
+/// defaults once the model is known: request value, else the model's default (registry manifest
+/// or configuration), else the server's (llama-server's) default.
+/// </summary>
+internal sealed record SamplingRequest
+{
+    public float? Temperature { get; init; }
+    public float? TopP { get; init; }
+    public float? PresencePenalty { get; init; }
+    public float? FrequencyPenalty { get; init; }
+    public int? TopK { get; init; }
+    public float? MinP { get; init; }
+    public float? RepeatPenalty { get; init; }
+    public int? RepeatLastN { get; init; }
+    public uint? Seed { get; init; }
+
     /// <summary>Choice i of n gets seed+i, so n choices with a fixed seed differ yet stay reproducible.</summary>
-    public static SamplingParameters ForChoice(SamplingParameters s, int i) =>
-        i == 0 || s.Seed is null ? s : s with { Seed = unchecked(s.Seed.Value + (uint)i) };
+    public SamplingParameters Resolve(MicroAI.ModelRegistry.ModelSettings model, int choice)
+    {
+        var d = SamplingParameters.Default;
+        return new SamplingParameters
+        {
+            Temperature = Temperature ?? model.Temperature ?? d.Temperature,
+            TopP = TopP ?? model.TopP ?? d.TopP,
+            PresencePenalty = PresencePenalty ?? d.PresencePenalty,
+            FrequencyPenalty = FrequencyPenalty ?? d.FrequencyPenalty,
+            TopK = TopK ?? model.TopK ?? d.TopK,
+            MinP = MinP ?? model.MinP ?? d.MinP,
+            RepeatPenalty = RepeatPenalty ?? model.RepeatPenalty ?? d.RepeatPenalty,
+            PenaltyLastN = RepeatLastN ?? d.PenaltyLastN,
+            Seed = Seed is { } s && choice > 0 ? unchecked(s + (uint)choice) : Seed,
+        };
+    }
 }

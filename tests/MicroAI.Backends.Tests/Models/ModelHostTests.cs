@@ -147,6 +147,7 @@ public sealed class ModelHostTests
         public IReadOnlyList<string> Warnings => [];
         public IReadOnlyList<ModelEntry> List() => entries;
         public ModelEntry? Find(string id) => entries.FirstOrDefault(e => string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase));
+        public MicroAI.ModelRegistry.Store.ModelStore Store { get; } = new(Path.Combine(Path.GetTempPath(), "microai-fake-registry-unused"));
     }
 
     private sealed class FakeEngine : IModelEngine

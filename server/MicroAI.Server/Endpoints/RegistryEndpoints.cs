@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+using MicroAI.Backends.Models;
+using MicroAI.ModelRegistry;
+using MicroAI.ModelRegistry.Sources;
+using MicroAI.ModelRegistry.Store;
+using MicroAI.Server.OpenAI;
+using MicroAI.Server.Registry;
+
+namespace MicroAI.Server.Endpoints;
+
+/// <summary>
+/// Registry management under /api (kept apart from the OpenAI routes so it can be protected on
+/// its own): list and show models with their metadata, pull with streamed progress, tag, delete.
+/// </summary>
+internal static class RegistryEndpoints
+{
+    public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Registry");
+        api.MapGet("/models", ListAsync).WithName("RegistryListModels");
+        api.MapGet("/models/{**name}", ShowAsync).WithName("RegistryShowModel");
+        api.MapDelete("/models/{**name}", DeleteAsync).WithName("RegistryDeleteModel");
+        api.MapPost("/pull", PullAsync).WithName("RegistryPull").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(PullApiRequest)));
+        api.MapPost("/tag", TagAsync).WithName("RegistryTag").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(TagApiRequest)));
+        return app;
+    }
+
+    private static async Task ListAsync(HttpContext http, IModelCatalog catalog, IModelHost host)
+    {
+        await WriteJsonAsync(http, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("models");
+            foreach (var m in catalog.List())
+            {
+                w.WriteStartObject();
+                w.WriteString("id", m.Id);
+                w.WritePropertyName("metadata");
+                ModelJson.WriteMetadata(w, m, IsLoaded(host, m.Id));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task ShowAsync(HttpContext http, string name, IModelCatalog catalog, IModelHost host)
+    {
+        if (catalog.Find(name) is not { } entry)
+        {
+            await ApiError.ModelNotFound($"The model '{name}' does not exist.").WriteResponseAsync(http.Response);
+            return;
+        }
+        await WriteJsonAsync(http, w => ModelJson.WriteDetails(w, entry, IsLoaded(host, entry.Id)));
+    }
+
+    private static async Task DeleteAsync(HttpContext http, string name, IModelCatalog catalog, IModelHost host, ILoggerFactory logs)
+    {
+        var entry = catalog.Find(name);
+        if (entry is not null && entry.Source != "registry")
+        {
+            await ApiError.BadRequest($"'{entry.Id}' is not in the registry: it comes from {entry.Source} ({entry.Path}).", "name", "not_in_registry")
+                .WriteResponseAsync(http.Response);
+            return;
+        }
+        if (entry is not null)
+            await host.UnloadAsync(entry.Id);
+        var removed = await catalog.Store.RemoveAsync(name, http.RequestAborted);
+        if (!removed.Success)
+        {
+            await ToApiError(removed).WriteResponseAsync(http.Response);
+            return;
+        }
+        logs.CreateLogger("MicroAI.Registry").LogInformation("Deleted model {Model}", removed.Manifest!.ModelName);
+        await WriteJsonAsync(http, w => { w.WriteStartObject(); w.WriteString("deleted", removed.Manifest!.ModelName.ToString()); w.WriteEndObject(); });
+    }
+
+    private static async Task TagAsync(HttpContext http, IModelCatalog catalog)
+    {
+        var (request, error) = await JsonBody.ReadAsync(http.Request, RegistryApiJsonContext.Default.TagApiRequest);
+        if (error is null && string.IsNullOrEmpty(request!.Source))
+            error = ApiError.Missing("source");
+        if (error is null && string.IsNullOrEmpty(request!.Target))
+            error = ApiError.Missing("target");
+        if (error is not null)
+        {
+            await error.WriteResponseAsync(http.Response);
+            return;
+        }
+        var tagged = await catalog.Store.TagAsync(request!.Source!, request.Target!, http.RequestAborted);
+        if (!tagged.Success)
+        {
+            await ToApiError(tagged).WriteResponseAsync(http.Response);
+            return;
+        }
+        await WriteJsonAsync(http, w => { w.WriteStartObject(); w.WriteString("tagged", tagged.Manifest!.ModelName.ToString()); w.WriteEndObject(); });
+    }
+
+    /// <summary>
+    /// Pulls a model. With "stream" (the default) the answer is NDJSON: progress lines
+    /// {"status","completed","total","bytes_per_second","eta_seconds"}, then {"status":"success","model"}
+    /// or {"error":{...}}. A client that disconnects stops the download; its bytes stay for a resume.
+    /// </summary>
+    private static async Task PullAsync(HttpContext http, IModelCatalog catalog, PullHttpClient client)
+    {
+        var (request, error) = await JsonBody.ReadAsync(http.Request, RegistryApiJsonContext.Default.PullApiRequest);
+        if (error is null && string.IsNullOrWhiteSpace(request!.Source))
+            error = ApiError.Missing("source");
+        if (error is not null)
+        {
+            await error.WriteResponseAsync(http.Response);
+            return;
+        }
+        var pull = new PullRequest(request!.Source!, request.Name, request.Digest);
+        var ct = http.RequestAborted;
+
+        if (request.Stream == false)
+        {
+            var result = await catalog.Store.PullAsync(pull, client.Http, null, ct);
+            if (!result.Success)
+                await ToApiError(result).WriteResponseAsync(http.Response);
+            else
+                await WriteJsonAsync(http, w => WriteSuccess(w, result.Manifest!));
+            return;
+        }
+
+        // Progress arrives on the download's thread; only the newest few matter.
+        var updates = Channel.CreateBounded<PullProgress>(new BoundedChannelOptions(8) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        var running = Task.Run(async () =>
+        {
+            try
+            {
+                return await catalog.Store.PullAsync(pull, client.Http, new ChannelProgress(updates.Writer), ct);
+            }
+            finally
+            {
+                updates.Writer.TryComplete();
+            }
+        }, ct);
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/x-ndjson";
+        using var w = JsonOutput.CreateWriter(http.Response.BodyWriter);
+        try
+        {
+            await foreach (var p in updates.Reader.ReadAllAsync(ct))
+            {
+                w.Reset(http.Response.BodyWriter);
+                w.WriteStartObject();
+                w.WriteString("status", p.Status);
+                w.WriteNumber("completed", p.Completed);
+                if (p.Total is { } total) w.WriteNumber("total", total);
+                w.WriteNumber("bytes_per_second", Math.Round(p.BytesPerSecond));
+                if (p.Eta is { } eta) w.WriteNumber("eta_seconds", Math.Round(eta.TotalSeconds, 1));
+                w.WriteEndObject();
+                await EndLineAsync(http, w, ct);
+            }
+            var result = await running;
+            w.Reset(http.Response.BodyWriter);
+            if (result.Success)
+                WriteSuccess(w, result.Manifest!);
+            else
+                ToApiError(result).WriteTo(w);
+            await EndLineAsync(http, w, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away; the download stopped with it and keeps its bytes for a resume.
+        }
+    }
+
+    private static void WriteSuccess(Utf8JsonWriter w, ModelManifest m)
+    {
+        w.WriteStartObject();
+        w.WriteString("status", "success");
+        w.WriteString("model", m.ModelName.ToString());
+        w.WriteString("digest", m.MainFile?.Digest);
+        w.WriteNumber("size", m.TotalSize);
+        w.WriteEndObject();
+    }
+
+    private static async Task EndLineAsync(HttpContext http, Utf8JsonWriter w, CancellationToken ct)
+    {
+        await w.FlushAsync(ct);
+        http.Response.BodyWriter.Write("\n"u8);
+        await http.Response.BodyWriter.FlushAsync(ct);
+    }
+
+    private static ApiError ToApiError(StoreResult r) => r.Kind switch
+    {
+        StoreErrorKind.NotFound => new ApiError(StatusCodes.Status404NotFound, r.Error!, "invalid_request_error", null, "not_found"),
+        StoreErrorKind.Invalid => ApiError.BadRequest(r.Error!, null),
+        _ => ApiError.Server(r.Error!, "registry_failure"),
+    };
+
+    private static bool IsLoaded(IModelHost host, string id) => host.Loaded.Any(l => string.Equals(l.Entry.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    private static async Task WriteJsonAsync(HttpContext http, Action<Utf8JsonWriter> write)
+    {
+        http.Response.ContentType = "application/json";
+        using (var w = JsonOutput.CreateWriter(http.Response.BodyWriter))
+            write(w);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+    }
+
+    private sealed class ChannelProgress(ChannelWriter<PullProgress> writer) : IProgress<PullProgress>
+    {
+        public void Report(PullProgress value) => writer.TryWrite(value);
+    }
+}
+
+/// <summary>The one HttpClient the server pulls with (connection pooling across pulls).</summary>
+internal sealed class PullHttpClient : IDisposable
+{
+    public HttpClient Http { get; } = HttpBlobDownloader.CreateHttpClient();
+    public void Dispose() => Http.Dispose();
+}
