@@ -182,7 +182,10 @@ public sealed class ModelCatalog : IModelCatalog
         var info = new FileInfo(full);
         id ??= Path.GetFileNameWithoutExtension(full);
         var settings = _options.Models.TryGetValue(id, out var s) ? s : new ModelSettings();
-        entry = new ModelEntry(id, full, format, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero), source, settings);
+        entry = new ModelEntry(id, full, format, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero), source, settings)
+        {
+            Manifest = FileMetadataCache.Describe(full, info),
+        };
         problem = string.Empty;
         return true;
     }
