@@ -41,14 +41,22 @@ internal sealed class ModelHost : IModelHost
         id ??= DefaultModelId;
         if (string.IsNullOrEmpty(id))
             return ModelLookup.Fail(ModelLookupError.NotFound, "No model was named in the request and no default model is configured.");
-        if (_loaded.TryGetValue(id, out var hot))
-            return ModelLookup.Ok(hot);
-
+        // The catalog is asked every time (a manifest read, tens of microseconds): a model removed or
+        // replaced through the CLI or /api must not keep being served from memory.
         var entry = _catalog.Find(id);
         if (entry is null)
+        {
+            if (_loaded.ContainsKey(id))
+                await UnloadAsync(id).ConfigureAwait(false);
             return ModelLookup.Fail(ModelLookupError.NotFound, $"The model '{id}' does not exist.");
-        if (_loaded.TryGetValue(entry.Id, out hot))
-            return ModelLookup.Ok(hot);
+        }
+        if (_loaded.TryGetValue(entry.Id, out var hot))
+        {
+            if (SameFile(hot.Entry, entry))
+                return ModelLookup.Ok(hot);
+            _logger.LogInformation("Model {Model} changed on disk ({Old} → {New}); reloading.", entry.Id, hot.Entry.Path, entry.Path);
+            await UnloadAsync(entry.Id).ConfigureAwait(false);
+        }
         if (!entry.Capabilities.Contains("completion"))
             return ModelLookup.Fail(ModelLookupError.NotATextModel, $"The model '{entry.Id}' does not generate text (its capabilities: {string.Join(", ", entry.Capabilities)}).");
         var engine = _engines.FirstOrDefault(e => e.Format == entry.Format);
@@ -103,6 +111,10 @@ internal sealed class ModelHost : IModelHost
             throw;
         }
     }
+
+    /// <summary>Registry blobs are named by digest, so a new path means new content; loose files are compared by size and time too.</summary>
+    private static bool SameFile(ModelRegistry.ModelEntry a, ModelRegistry.ModelEntry b) =>
+        string.Equals(a.Path, b.Path, StringComparison.Ordinal) && a.SizeBytes == b.SizeBytes && a.CreatedUtc == b.CreatedUtc;
 
     public async ValueTask<bool> UnloadAsync(string id)
     {

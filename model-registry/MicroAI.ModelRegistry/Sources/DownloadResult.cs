@@ -13,5 +13,20 @@ public sealed record DownloadResult(string? Digest, long Size, string? Error, bo
 
     public bool Success => Error is null;
 
-    public static DownloadResult Fail(string error) => new(null, 0, error, false, null);
+    /// <summary>Why it failed, so callers never have to parse the message (which starts with the URL).</summary>
+    public DownloadFailure Failure { get; init; }
+
+    public static DownloadResult Fail(string error, DownloadFailure failure = DownloadFailure.Failed) =>
+        new(null, 0, error, false, null) { Failure = failure };
+}
+
+public enum DownloadFailure
+{
+    None,
+    /// <summary>Network, server or disk trouble (worth retrying later).</summary>
+    Failed,
+    /// <summary>404 / 410: no such file at that address.</summary>
+    NotFound,
+    /// <summary>Bad input or content: not a URL, not a digest, a digest mismatch.</summary>
+    Invalid,
 }

@@ -62,10 +62,10 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
         ArgumentNullException.ThrowIfNull(request);
         var uri = request.Uri;
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            return DownloadResult.Fail($"'{uri}' is not an http(s) URL.");
+            return DownloadResult.Fail($"'{uri}' is not an http(s) URL.", DownloadFailure.Invalid);
         string? userDigest = null;
         if (request.ExpectedDigest is not null && (userDigest = Digest.Normalize(request.ExpectedDigest)) is null)
-            return DownloadResult.Fail($"'{request.ExpectedDigest}' is not a sha256 digest (expected sha256:<64 hex>).");
+            return DownloadResult.Fail($"'{request.ExpectedDigest}' is not a sha256 digest (expected sha256:<64 hex>).", DownloadFailure.Invalid);
         ct.ThrowIfCancellationRequested();
 
         if (userDigest is not null && store.Exists(userDigest))
@@ -184,7 +184,7 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
             if (!blob.Success)
             {
                 var from = state.DigestSource == DownloadResult.FromServer ? " (published by the server)" : "";
-                return DownloadResult.Fail($"{request.Uri}: {blob.Error}{from}");
+                return DownloadResult.Fail($"{request.Uri}: {blob.Error}{from}", DownloadFailure.Invalid);
             }
             progress.Report(new PullProgress(PullProgress.Done, blob.Size, blob.Size, 0, TimeSpan.Zero));
             return new DownloadResult(blob.Digest, blob.Size, null, state.Resumed, state.DigestSource);
@@ -227,7 +227,7 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
         }
 
         if (s.ServerDigest is { } published && s.Request.ExpectedDigest is { } wanted && published != wanted)
-            return Step.Finish(Final(s, $"{s.Request.Uri}: the server publishes {published} for this file, but {wanted} was expected. Nothing was downloaded."));
+            return Step.Finish(Final(s, $"{s.Request.Uri}: the server publishes {published} for this file, but {wanted} was expected. Nothing was downloaded.", DownloadFailure.Invalid));
         s.Expected = s.Request.ExpectedDigest ?? s.ServerDigest;
         s.DigestSource = s.Request.ExpectedDigest is not null ? DownloadResult.FromUser : s.ServerDigest is not null ? DownloadResult.FromServer : null;
         if (s.Expected is { } expected && store.Exists(expected))
@@ -250,7 +250,8 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
         if (status >= 500)
             return Step.Transient($"the server answered {status} {response.ReasonPhrase}");
         if (status is not (200 or 206))
-            return Step.Finish(Final(s, DescribeFailure(s.Request, response)));
+            return Step.Finish(Final(s, DescribeFailure(s.Request, response),
+                status is 404 or 410 ? DownloadFailure.NotFound : DownloadFailure.Failed));
 
         long start;
         if (status == 206)
@@ -420,10 +421,10 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
     }
 
     /// <summary>A final failure: bytes already on disk are kept for a later resume, an empty partial is removed.</summary>
-    private static DownloadResult Final(DownloadState s, string error)
+    private static DownloadResult Final(DownloadState s, string error, DownloadFailure failure = DownloadFailure.Failed)
     {
         CleanUpIfEmpty(s);
-        return DownloadResult.Fail(error);
+        return DownloadResult.Fail(error, failure);
     }
 
     private static void CleanUpIfEmpty(DownloadState s)

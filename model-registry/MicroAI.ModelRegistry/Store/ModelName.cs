@@ -28,7 +28,7 @@ public readonly record struct ModelName(string Name, string Tag)
         error = Check(text, out var n, out var t);
         if (error is not null)
             return false;
-        name = new ModelName(n!, t!);
+        name = new ModelName(n!.ToLowerInvariant(), t!.ToLowerInvariant());
         return true;
     }
 

@@ -77,12 +77,18 @@ public sealed partial class ModelStore
         if (extension is not (".gguf" or ".onnx"))
             return StoreResult.Invalid($"'{source.FileName}' is not a .gguf or .onnx file; only single model files can be pulled.");
 
-        progress?.Report(new PullProgress("resolving", 0, null, 0, null));
         var downloader = new HttpBlobDownloader(http, Blobs, freeBytes);
         var token = source.Kind == ModelSourceUri.HuggingFaceKind ? hf.Token : null;
         var downloaded = await downloader.DownloadAsync(new DownloadRequest(source.DownloadUri, request.ExpectedDigest, token), progress, cancellationToken).ConfigureAwait(false);
         if (!downloaded.Success)
-            return Classify(downloaded.Error!);
+        {
+            return downloaded.Failure switch
+            {
+                DownloadFailure.NotFound => StoreResult.NotFound(downloaded.Error!),
+                DownloadFailure.Invalid => StoreResult.Invalid(downloaded.Error!),
+                _ => StoreResult.Failed(downloaded.Error!),
+            };
+        }
 
         var blobPath = Blobs.PathOf(downloaded.Digest!);
         var described = ManifestBuilder.Describe(blobPath, extension == ".onnx" ? "onnx" : "gguf");
@@ -100,10 +106,7 @@ public sealed partial class ModelStore
             Source = new ManifestSource { Kind = source.Kind, Uri = request.Source },
             CreatedUtc = DateTimeOffset.UtcNow,
         };
-        var saved = await SaveAsync(ApplyCapabilities(manifest, request.Capabilities), cancellationToken).ConfigureAwait(false);
-        if (saved.Success)
-            progress?.Report(new PullProgress("success", downloaded.Size, downloaded.Size, 0, TimeSpan.Zero));
-        return saved;
+        return await SaveAsync(ApplyCapabilities(manifest, request.Capabilities), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task DeleteIfUnreferencedAsync(string digest, CancellationToken cancellationToken)
@@ -111,16 +114,6 @@ public sealed partial class ModelStore
         using var gate = await RegistryLock.AcquireAsync(Root, cancellationToken).ConfigureAwait(false);
         if (!Manifests.List().Any(m => m.Files.Any(f => f.Digest == digest && f.ExternalPath is null)))
             Blobs.Delete(digest);
-    }
-
-    private static StoreResult Classify(string error)
-    {
-        var e = error.ToLowerInvariant();
-        if (e.Contains("404") || e.Contains("not found"))
-            return StoreResult.NotFound(error);
-        if (e.Contains("digest") || e.Contains("mismatch"))
-            return StoreResult.Invalid(error);
-        return StoreResult.Failed(error);
     }
 
     private static string? CheckCapabilities(IReadOnlyList<string>? capabilities)
