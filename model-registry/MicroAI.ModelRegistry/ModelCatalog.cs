@@ -46,6 +46,11 @@ public sealed class ModelCatalog : IModelCatalog
                     _configured.Insert(0, entry);
                     DefaultModelId = entry.Id;
                 }
+                else if (!File.Exists(dm) && ModelName.TryParse(dm, out _, out _) && Find(dm) is { } named)
+                {
+                    // "org/model:tag" looks like a path but names a registry or Ollama model.
+                    DefaultModelId = named.Id;
+                }
                 else
                 {
                     _warnings.Add($"DefaultModel: {problem}");
@@ -111,6 +116,18 @@ public sealed class ModelCatalog : IModelCatalog
         return null;
     }
 
+    /// <summary>
+    /// Configuration keys cannot contain ':' (it separates sections), so per-model settings of a
+    /// registry model are found under "name@tag", or "name" for the latest tag; options built in
+    /// code may also use "name:tag".
+    /// </summary>
+    private ModelSettings? ConfiguredSettings(ModelName name)
+    {
+        if (_options.Models.TryGetValue(name.ToString(), out var s) || _options.Models.TryGetValue($"{name.Name}@{name.Tag}", out s))
+            return s;
+        return name.Tag == ModelName.DefaultTag && _options.Models.TryGetValue(name.Name, out s) ? s : null;
+    }
+
     private IEnumerable<ModelEntry> ScanRegistry()
     {
         foreach (var manifest in Store.List())
@@ -141,7 +158,7 @@ public sealed class ModelCatalog : IModelCatalog
             return null;
         var id = manifest.ModelName.ToString();
         var format = manifest.Format == "onnx" ? ModelFormat.Onnx : ModelFormat.Gguf;
-        _options.Models.TryGetValue(id, out var configured);
+        var configured = ConfiguredSettings(manifest.ModelName);
         return new ModelEntry(id, path, format, manifest.TotalSize, manifest.CreatedUtc, source, ModelSettings.Merge(configured, manifest.Defaults))
         {
             Manifest = manifest,

@@ -129,6 +129,10 @@ public sealed class BlobStore
             {
                 // Another writer committed the same content first: same bytes, keep theirs.
             }
+            catch (FileNotFoundException)
+            {
+                return BlobResult.Fail("The file being stored was removed before it could be committed (a concurrent prune?); nothing was kept.");
+            }
         }
         return BlobResult.Ok(digest, size);
     }
@@ -144,18 +148,42 @@ public sealed class BlobStore
         return true;
     }
 
-    /// <summary>Removes temp files left by a crash (partial downloads are kept for resuming).</summary>
-    public int CleanTemp()
+    /// <summary>
+    /// Removes temp files left by a crash (partial downloads are kept for resuming). A file still
+    /// open by a writer (held with FileShare.None) or younger than <paramref name="minimumAge"/> is
+    /// left alone: it may be an import in progress, in this process or another.
+    /// </summary>
+    public int CleanTemp(TimeSpan minimumAge = default)
     {
         if (!Directory.Exists(TempDirectory))
             return 0;
+        var cutoff = DateTime.UtcNow - minimumAge;
         var n = 0;
         foreach (var f in Directory.EnumerateFiles(TempDirectory))
         {
+            if (File.GetLastWriteTimeUtc(f) > cutoff || IsInUse(f))
+                continue;
             if (TryDelete(f))
                 n++;
         }
         return n;
+    }
+
+    private static bool IsInUse(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
     }
 
     internal static bool TryDelete(string path)

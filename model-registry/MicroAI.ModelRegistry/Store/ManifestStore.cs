@@ -78,12 +78,12 @@ public sealed class ManifestStore(string root)
         {
             using var stream = File.OpenRead(path);
             var m = JsonSerializer.Deserialize(stream, RegistryJsonContext.Default.ModelManifest);
-            if (m is null || !ModelName.TryParse(m.Name + ":" + m.Tag, out _, out _))
+            if (m is null || m.Name is null || m.Tag is null || !ModelName.TryParse(m.Name + ":" + m.Tag, out _, out _))
             {
                 error = $"{path}: not a valid manifest.";
                 return null;
             }
-            if (m.Files.Any(f => !Digest.IsValid(f.Digest)))
+            if (m.Files is null || m.Files.Any(f => f is null || f.Name is null || !Digest.IsValid(f.Digest)) || m.Source is null || m.Format is null)
             {
                 error = $"{path}: a file has an invalid digest.";
                 return null;

@@ -72,25 +72,35 @@ public sealed partial class ModelStore
         return await SaveAsync(manifest with { Name = to.Name, Tag = to.Tag, CreatedUtc = DateTimeOffset.UtcNow }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How old an unreferenced blob or temp file must be before prune deletes it.</summary>
+    public TimeSpan PruneGracePeriod { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Deletes blobs that no manifest names (left by removed models or abandoned imports).</summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
         using var gate = await RegistryLock.AcquireAsync(Root, cancellationToken).ConfigureAwait(false);
         var used = Manifests.List().SelectMany(m => m.Files).Select(f => f.Digest).ToHashSet(StringComparer.Ordinal);
         var n = 0;
+        // A blob younger than the grace period may belong to an import or pull that has committed
+        // it but not yet saved its manifest.
+        var cutoff = DateTime.UtcNow - PruneGracePeriod;
         foreach (var digest in Blobs.List().ToList())
         {
-            if (!used.Contains(digest) && Blobs.Delete(digest))
+            if (!used.Contains(digest) && File.GetLastWriteTimeUtc(Blobs.PathOf(digest)) < cutoff && Blobs.Delete(digest))
                 n++;
         }
-        n += Blobs.CleanTemp();
+        n += Blobs.CleanTemp(PruneGracePeriod);
         return n;
     }
 
     /// <summary>A valid registry name made from a file name: "Qwen2.5-0.5B-Instruct-Q4_K_M.gguf" → "qwen2.5-0.5b-instruct-q4_k_m".</summary>
     public static string SuggestName(string fileOrFolder)
     {
-        var stem = Path.GetFileNameWithoutExtension(fileOrFolder.TrimEnd('/', '\\')).ToLowerInvariant();
+        // A file's extension goes; a folder keeps its dots ("Qwen2.5-0.5B").
+        var leaf = Path.GetFileName(fileOrFolder.TrimEnd('/', '\\'));
+        var ext = Path.GetExtension(leaf);
+        var isFile = File.Exists(fileOrFolder) || ext.Equals(".gguf", StringComparison.OrdinalIgnoreCase) || ext.Equals(".onnx", StringComparison.OrdinalIgnoreCase);
+        var stem = (isFile ? Path.GetFileNameWithoutExtension(leaf) : leaf).ToLowerInvariant();
         var chars = stem.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray();
         var name = new string(chars).Trim('.', '-', '_');
         if (name.Length == 0)
