@@ -10,7 +10,7 @@ namespace MicroAI.ModelRegistry;
 /// without extension ("stories260K.gguf" → "stories260K"). The directory is re-read on every call,
 /// so files dropped into it appear without a restart (a scan of a few entries costs microseconds).
 /// </summary>
-public sealed class ModelCatalog : IModelCatalog
+public sealed partial class ModelCatalog : IModelCatalog
 {
     private readonly ModelRegistryOptions _options;
     private readonly List<string> _warnings = [];
@@ -170,12 +170,22 @@ public sealed class ModelCatalog : IModelCatalog
         var dir = _options.ResolveModelsDirectory();
         if (!Directory.Exists(dir))
             yield break;
-        foreach (var file in Directory.EnumerateFiles(dir, "*.gguf").Order(StringComparer.Ordinal))
+        // Nested layouts too: LM Studio keeps publisher/repo/file.gguf, the Hugging Face cache
+        // models--org--repo/snapshots/REV/file.gguf (symlinks into its blobs). Four levels cover both;
+        // split files (-00002-of-00003.gguf) are served through their first part only.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden };
+        foreach (var file in Directory.EnumerateFiles(dir, "*.gguf", options).Order(StringComparer.Ordinal))
         {
+            var stem = Path.GetFileNameWithoutExtension(file);
+            if (SplitPart().IsMatch(stem) && !stem.EndsWith("-00001-of-" + stem[^5..], StringComparison.Ordinal))
+                continue;
             if (TryEntry(file, "models-directory", null, out var entry, out _))
                 yield return entry;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"-\d{5}-of-\d{5}$")]
+    private static partial System.Text.RegularExpressions.Regex SplitPart();
 
     private bool TryEntry(string path, string source, string? id, out ModelEntry entry, out string problem)
     {

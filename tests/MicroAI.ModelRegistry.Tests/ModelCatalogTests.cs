@@ -67,6 +67,24 @@ public sealed class ModelCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Nested_layouts_are_found_and_split_files_are_served_through_their_first_part()
+    {
+        _models.Write(Path.Combine("lmstudio-community", "Some-Repo-GGUF", "some-model-Q4_K_M.gguf"));
+        _models.Write(Path.Combine("models--org--repo", "snapshots", "abc123", "cached.gguf"));
+        _models.Write(Path.Combine("split", "big-00001-of-00002.gguf"));
+        _models.Write(Path.Combine("split", "big-00002-of-00002.gguf"));
+
+        var catalog = Create(new ModelRegistryOptions());
+        var ids = catalog.List().Select(e => e.Id).ToList();
+
+        Assert.Contains("some-model-Q4_K_M", ids);
+        Assert.Contains("cached", ids);
+        Assert.Contains("big-00001-of-00002", ids);
+        Assert.DoesNotContain("big-00002-of-00002", ids);
+        Assert.NotNull(catalog.Find("cached"));
+    }
+
+    [Fact]
     public void Default_model_given_as_a_configured_id_is_found()
     {
         var path = _elsewhere.Write("weights.gguf");
@@ -126,7 +144,7 @@ public sealed class ModelCatalogTests : IDisposable
 
         var catalog = Create(new ModelRegistryOptions());
 
-        Assert.Equal(["a-model", "b-model"], catalog.List().Select(e => e.Id));
+        Assert.Equal(["a-model", "b-model", "deep"], catalog.List().Select(e => e.Id)); // nested folders too (LM Studio, HF cache layouts)
         Assert.All(catalog.List(), e => Assert.Equal("models-directory", e.Source));
         Assert.Null(catalog.Find("notes"));
         Assert.Null(catalog.DefaultModelId);

@@ -9,7 +9,7 @@ namespace MicroAI.Server.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly HashSet<string> s_commands = ["serve", "pull", "list", "ls", "show", "rm", "tag", "cp", "import", "prune", "help", "--help", "-h", "-?", "--version"];
+    private static readonly HashSet<string> s_commands = ["serve", "pull", "list", "ls", "show", "rm", "tag", "cp", "alias", "import", "prune", "help", "--help", "-h", "-?", "--version"];
 
     /// <summary>True when the arguments start with a CLI command; anything else starts the server as before.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && s_commands.Contains(args[0]);

@@ -13,16 +13,19 @@ internal static class PullCommand
         var source = new Argument<string>("source") { Description = "https://… URL or hf://owner/repo[@revision]/path/file.gguf" };
         var name = new Option<string?>("--name") { Description = "Registry name (default: from the file name)." };
         var digest = new Option<string?>("--digest") { Description = "Expected sha256 of the file; a mismatch keeps nothing." };
+        var capabilities = new Option<string?>("--capabilities") { Description = "Override the inferred capabilities: completion,chat,embeddings,classification,rerank." };
         var command = new Command("pull", "Download a model into the registry (resumes, verifies sha256).");
         command.Arguments.Add(source);
         command.Options.Add(name);
         command.Options.Add(digest);
+        command.Options.Add(capabilities);
         command.Options.Add(CliApp.Json);
         command.SetAction(async (result, ct) =>
         {
             var json = result.GetValue(CliApp.Json);
             var context = new CliContext(CliApp.ConfigurationArguments(result));
-            var request = new PullRequest(result.GetValue(source)!, result.GetValue(name), result.GetValue(digest));
+            var caps = result.GetValue(capabilities)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var request = new PullRequest(result.GetValue(source)!, result.GetValue(name), result.GetValue(digest), caps);
             using var http = HttpBlobDownloader.CreateHttpClient();
 
             StoreResult pulled;

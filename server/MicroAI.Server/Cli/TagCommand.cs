@@ -11,6 +11,7 @@ internal static class TagCommand
         var target = new Argument<string>("target") { Description = "New name (name or name:tag)." };
         var command = new Command("tag", "Give a registry model another name or tag (an alias; no copy).");
         command.Aliases.Add("cp");
+        command.Aliases.Add("alias");
         command.Arguments.Add(source);
         command.Arguments.Add(target);
         command.Options.Add(CliApp.Json);
