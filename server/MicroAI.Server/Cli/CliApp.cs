@@ -41,5 +41,12 @@ internal static class CliApp
     /// <summary>Tokens System.CommandLine did not match: configuration arguments for <see cref="CliContext"/>.</summary>
     public static IEnumerable<string> ConfigurationArguments(ParseResult result) => result.UnmatchedTokens;
 
+    public static Option<string?> CapabilitiesOption() =>
+        new("--capabilities") { Description = "Override the inferred capabilities: completion,chat,embeddings,classification,rerank." };
+
+    /// <summary>"a, b,c" → ["a","b","c"]; null stays null (nothing given).</summary>
+    public static string[]? ParseList(string? value) =>
+        value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public static readonly Option<bool> Json = new("--json") { Description = "Write JSON (NDJSON for progress) instead of tables and progress bars." };
 }

@@ -11,7 +11,7 @@ internal static class ImportCommand
         var path = new Argument<string>("path") { Description = "A .gguf or .onnx file, or a model folder (Hugging Face style ONNX folder)." };
         var name = new Option<string?>("--name") { Description = "Registry name (default: from the file or folder name)." };
         var reference = new Option<bool>("--reference") { Description = "Reference the files in place instead of copying them into the registry." };
-        var capabilities = new Option<string?>("--capabilities") { Description = "Override the inferred capabilities: completion,chat,embeddings,classification,rerank." };
+        var capabilities = CliApp.CapabilitiesOption();
         var command = new Command("import", "Add a local model file or folder to the registry.");
         command.Arguments.Add(path);
         command.Options.Add(name);
@@ -22,7 +22,7 @@ internal static class ImportCommand
         {
             var json = result.GetValue(CliApp.Json);
             var context = new CliContext(CliApp.ConfigurationArguments(result));
-            var caps = result.GetValue(capabilities)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var caps = CliApp.ParseList(result.GetValue(capabilities));
             var imported = await context.Store.ImportAsync(
                 new ImportRequest(result.GetValue(path)!, result.GetValue(name), result.GetValue(reference), caps), null, ct);
             if (!imported.Success)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MicroAI.ModelRegistry.Sources;
 using MicroAI.ModelRegistry.Store;
+using MicroAI.Server.Registry;
 using Spectre.Console;
 
 namespace MicroAI.Server.Cli;
@@ -13,7 +14,7 @@ internal static class PullCommand
         var source = new Argument<string>("source") { Description = "https://… URL or hf://owner/repo[@revision]/path/file.gguf" };
         var name = new Option<string?>("--name") { Description = "Registry name (default: from the file name)." };
         var digest = new Option<string?>("--digest") { Description = "Expected sha256 of the file; a mismatch keeps nothing." };
-        var capabilities = new Option<string?>("--capabilities") { Description = "Override the inferred capabilities: completion,chat,embeddings,classification,rerank." };
+        var capabilities = CliApp.CapabilitiesOption();
         var command = new Command("pull", "Download a model into the registry (resumes, verifies sha256).");
         command.Arguments.Add(source);
         command.Options.Add(name);
@@ -24,7 +25,7 @@ internal static class PullCommand
         {
             var json = result.GetValue(CliApp.Json);
             var context = new CliContext(CliApp.ConfigurationArguments(result));
-            var caps = result.GetValue(capabilities)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var caps = CliApp.ParseList(result.GetValue(capabilities));
             var request = new PullRequest(result.GetValue(source)!, result.GetValue(name), result.GetValue(digest), caps);
             using var http = HttpBlobDownloader.CreateHttpClient();
 
@@ -88,16 +89,7 @@ internal static class PullCommand
             Console.Error.WriteLine(p.Total is { } t ? $"{p.Status} {p.Completed}/{t} bytes" : $"{p.Status} {p.Completed} bytes");
             return;
         }
-        CliOutput.JsonLine(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("status", p.Status);
-            w.WriteNumber("completed", p.Completed);
-            if (p.Total is { } total) w.WriteNumber("total", total);
-            w.WriteNumber("bytes_per_second", Math.Round(p.BytesPerSecond));
-            if (p.Eta is { } eta) w.WriteNumber("eta_seconds", Math.Round(eta.TotalSeconds, 1));
-            w.WriteEndObject();
-        });
+        CliOutput.JsonLine(w => PullProgressJson.Write(w, p));
     }
 }
 

@@ -148,13 +148,7 @@ internal static class RegistryEndpoints
             await foreach (var p in updates.Reader.ReadAllAsync(ct))
             {
                 w.Reset(http.Response.BodyWriter);
-                w.WriteStartObject();
-                w.WriteString("status", p.Status);
-                w.WriteNumber("completed", p.Completed);
-                if (p.Total is { } total) w.WriteNumber("total", total);
-                w.WriteNumber("bytes_per_second", Math.Round(p.BytesPerSecond));
-                if (p.Eta is { } eta) w.WriteNumber("eta_seconds", Math.Round(eta.TotalSeconds, 1));
-                w.WriteEndObject();
+                PullProgressJson.Write(w, p);
                 await EndLineAsync(http, w, ct);
             }
             var result = await running;
