@@ -53,6 +53,15 @@ internal sealed unsafe class LlamaBatchDecoder : IBatchDecoder
 
     public void ClearSlot(int slot) => LlamaNative.llama_memory_seq_rm(_memory, slot, -1, -1);
 
+    /// <summary>llama_memory_seq_rm from <paramref name="keep"/> on; recurrent models cannot cut mid-sequence and say so.</summary>
+    public bool TrimSlot(int slot, int keep)
+    {
+        if (LlamaNative.llama_memory_seq_rm(_memory, slot, keep, -1))
+            return true;
+        ClearSlot(slot);
+        return false;
+    }
+
     public void ClearBatch() => _batch.Batch->n_tokens = 0;
 
     public int AddToBatch(int token, int slot, int position, bool wantLogits)

@@ -49,6 +49,16 @@ public interface IBatchDecoder : IDisposable
     /// <summary>Forgets everything the slot's cache holds.</summary>
     void ClearSlot(int slot);
 
+    /// <summary>
+    /// Keeps the slot's first <paramref name="keep"/> positions and forgets the rest; false when the
+    /// engine cannot cut a sequence there (the slot is then cleared). Default: clear, reuse nothing.
+    /// </summary>
+    bool TrimSlot(int slot, int keep)
+    {
+        ClearSlot(slot);
+        return keep == 0;
+    }
+
     void ClearBatch();
     /// <summary>Adds a token; returns its index in the batch (used to sample from its logits).</summary>
     int AddToBatch(int token, int slot, int position, bool wantLogits);

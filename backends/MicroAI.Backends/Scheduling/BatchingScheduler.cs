@@ -18,6 +18,11 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<Sequence> _queue = new();
     private readonly Sequence?[] _slots;
+    // What each slot's KV cache holds, position by position; kept after its sequence finishes so
+    // the next request with the same prefix (the next turn of a chat) decodes only what is new.
+    private readonly List<int>[] _slotTokens;
+    private readonly long[] _slotLastUsed;
+    private long _useClock;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     private readonly byte[] _pieceBuffer = new byte[256];
@@ -27,6 +32,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private int _active;
     private long _completed;
     private long _generatedTokens;
+    private long _cachedPromptTokens;
 
     public BatchingScheduler(ITextModel model, IBatchDecoder decoder, SchedulerOptions options, ILogger logger)
     {
@@ -35,12 +41,16 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         _options = options;
         _logger = logger;
         _slots = new Sequence?[decoder.SlotCount];
+        _slotTokens = new List<int>[decoder.SlotCount];
+        for (var i = 0; i < _slotTokens.Length; i++)
+            _slotTokens[i] = [];
+        _slotLastUsed = new long[decoder.SlotCount];
         _thread = new Thread(Loop) { IsBackground = true, Name = $"scheduler:{model.Info.Id}" };
         _thread.Start();
     }
 
     public SchedulerStats Stats => new(_slots.Length, Volatile.Read(ref _active), Volatile.Read(ref _queued),
-        Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens));
+        Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens), Interlocked.Read(ref _cachedPromptTokens));
 
     public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken)
     {
@@ -123,6 +133,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 _logger.LogError(ex, "Scheduler step failed for model {Model}", _model.Info.Id);
                 for (var i = 0; i < _slots.Length; i++)
                 {
+                    _slotTokens[i].Clear(); // the cache's state is unknown now; the next admission clears it
                     if (_slots[i] is { } seq)
                         Fail(seq, new GenerationError(GenerationErrorCode.EngineFailure, "The engine failed: " + ex.Message));
                 }
@@ -130,35 +141,74 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         }
     }
 
-    /// <summary>Moves queued requests into free slots; drops the ones already cancelled.</summary>
+    /// <summary>
+    /// Moves queued requests (first come, first served) into free slots; drops the ones already
+    /// cancelled. Each goes to the free slot whose cache shares the longest prefix with its prompt
+    /// (ties: the least recently used), keeps that prefix and decodes only the rest.
+    /// </summary>
     private void Admit()
     {
-        for (var slot = 0; slot < _slots.Length; slot++)
+        while (FreeSlots() > 0 && _queue.TryDequeue(out var candidate))
         {
-            if (_slots[slot] is not null)
-                continue;
-            Sequence? next = null;
-            while (_queue.TryDequeue(out var candidate))
+            if (candidate.IsCancelled || !candidate.TryLeaveQueue())
             {
-                if (!candidate.IsCancelled && candidate.TryLeaveQueue())
-                {
-                    next = candidate;
-                    break;
-                }
                 candidate.CancelRegistration.Dispose();
                 candidate.Events.Writer.TryComplete();
+                continue;
             }
-            if (next is null)
-                return;
+            var (slot, prefix) = ChooseSlot(candidate.Prompt);
 
             // Occupy the slot first: if the engine throws below, the loop's catch fails this sequence too.
-            next.Slot = slot;
-            _slots[slot] = next;
+            candidate.Slot = slot;
+            _slots[slot] = candidate;
+            _slotLastUsed[slot] = ++_useClock;
             Interlocked.Increment(ref _active);
             Interlocked.Decrement(ref _queued);
-            _decoder.ClearSlot(slot);
-            next.Sampler = _decoder.CreateSampler(next.Request.Sampling);
+
+            // At least the last prompt token is decoded again: its logits give the first new token.
+            prefix = Math.Min(prefix, candidate.Prompt.Length - 1);
+            if (prefix > 0 && _decoder.TrimSlot(slot, prefix))
+            {
+                _slotTokens[slot].RemoveRange(prefix, _slotTokens[slot].Count - prefix);
+            }
+            else
+            {
+                if (prefix <= 0)
+                    _decoder.ClearSlot(slot); // a refused TrimSlot has cleared the slot already
+                prefix = 0;
+                _slotTokens[slot].Clear();
+            }
+            candidate.PromptDone = candidate.Position = candidate.CachedPromptTokens = prefix;
+            if (prefix > 0)
+                Interlocked.Add(ref _cachedPromptTokens, prefix);
+            candidate.Sampler = _decoder.CreateSampler(candidate.Request.Sampling);
         }
+    }
+
+    private int FreeSlots()
+    {
+        var n = 0;
+        foreach (var s in _slots)
+        {
+            if (s is null)
+                n++;
+        }
+        return n;
+    }
+
+    private (int Slot, int Prefix) ChooseSlot(int[] prompt)
+    {
+        int best = -1, bestPrefix = -1;
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i] is not null)
+                continue;
+            var cached = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[i]);
+            var prefix = cached.CommonPrefixLength(prompt);
+            if (prefix > bestPrefix || (prefix == bestPrefix && _slotLastUsed[i] < _slotLastUsed[best]))
+                (best, bestPrefix) = (i, prefix);
+        }
+        return (best, bestPrefix);
     }
 
     private void Step()
@@ -179,6 +229,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             if (_slots[i] is not { IsPrefilling: false } seq)
                 continue;
             seq.OutputIndex = _decoder.AddToBatch(seq.PendingToken, seq.Slot, seq.Position, wantLogits: true);
+            _slotTokens[seq.Slot].Add(seq.PendingToken);
             seq.Position++;
         }
         for (var i = 0; i < _slots.Length && _decoder.BatchCount < capacity; i++)
@@ -190,6 +241,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             {
                 var last = seq.PromptDone + 1 == seq.Prompt.Length;
                 var index = _decoder.AddToBatch(seq.Prompt[seq.PromptDone], seq.Slot, seq.Position, wantLogits: last);
+                _slotTokens[seq.Slot].Add(seq.Prompt[seq.PromptDone]);
                 seq.OutputIndex = last ? index : -1;
                 seq.PromptDone++;
                 seq.Position++;
@@ -204,6 +256,9 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         {
             for (var i = 0; i < _slots.Length; i++)
             {
+                // What the failed batch left in the cache is unknown: forget it.
+                _decoder.ClearSlot(i);
+                _slotTokens[i].Clear();
                 if (_slots[i] is { } seq)
                     Fail(seq, error);
             }
@@ -267,7 +322,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         tail += seq.Stops.Flush();
         if (tail.Length > 0)
             seq.Events.Writer.TryWrite(GenerationEvent.Piece(tail));
-        seq.Events.Writer.TryWrite(GenerationEvent.Finish(reason, new GenerationUsage(seq.Prompt.Length, seq.Generated)));
+        seq.Events.Writer.TryWrite(GenerationEvent.Finish(reason, new GenerationUsage(seq.Prompt.Length, seq.Generated, seq.CachedPromptTokens)));
         Interlocked.Increment(ref _completed);
         Release(seq, complete: true);
     }

@@ -35,4 +35,4 @@ public sealed class GenerationStream(ChannelReader<GenerationEvent> events, int 
     public IAsyncEnumerable<GenerationEvent> ReadAllAsync(CancellationToken cancellationToken) => Events.ReadAllAsync(cancellationToken);
 }
 
-public readonly record struct SchedulerStats(int Slots, int ActiveSequences, int QueuedRequests, long CompletedRequests, long GeneratedTokens);
+public readonly record struct SchedulerStats(int Slots, int ActiveSequences, int QueuedRequests, long CompletedRequests, long GeneratedTokens, long CachedPromptTokens = 0);

@@ -44,6 +44,8 @@ internal sealed class Sequence
     /// <summary>Batch index whose logits this sequence samples after the current decode; -1 if none.</summary>
     public int OutputIndex { get; set; } = -1;
     public int Generated { get; set; }
+    /// <summary>Prompt tokens found already in the slot's KV cache (not decoded again).</summary>
+    public int CachedPromptTokens { get; set; }
 
     public bool IsPrefilling => PromptDone < Prompt.Length;
     public bool IsCancelled => Volatile.Read(ref _cancelled) != 0;

@@ -86,6 +86,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
         for (var i = 0; i < texts.Length; i++)
             texts[i] = new StringBuilder(plan.Echo?[i] ?? string.Empty);
         var completionTokens = 0;
+        var cachedTokens = 0;
 
         await foreach (var (index, e) in Merge(streams, ct))
         {
@@ -97,6 +98,8 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
                 case GenerationEventKind.Finished:
                     finish[index] = FinishReasonText(e.FinishReason);
                     completionTokens += e.Usage.CompletionTokens;
+                    if (index % plan.ChoicesPerPrompt == 0)
+                        cachedTokens += e.Usage.CachedPromptTokens;
                     break;
                 case GenerationEventKind.Failed:
                     await e.Error!.ToApiError().WriteResponseAsync(response);
@@ -112,7 +115,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         using (var w = JsonOutput.CreateWriter(response.BodyWriter))
-            CompletionJson.WriteResponse(w, header, choices, new UsageFigures(promptTokens, completionTokens, 0));
+            CompletionJson.WriteResponse(w, header, choices, new UsageFigures(promptTokens, completionTokens, cachedTokens));
         await response.BodyWriter.FlushAsync(ct);
     }
 
@@ -136,6 +139,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
         }
 
         var completionTokens = 0;
+        var cachedTokens = 0;
         await foreach (var (index, e) in Merge(streams, ct))
         {
             switch (e.Kind)
@@ -146,6 +150,8 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
                     break;
                 case GenerationEventKind.Finished:
                     completionTokens += e.Usage.CompletionTokens;
+                    if (index % plan.ChoicesPerPrompt == 0)
+                        cachedTokens += e.Usage.CachedPromptTokens;
                     CompletionJson.WriteChunk(sse.BeginData(), header, index, null, plan.Chat ? null : string.Empty, FinishReasonText(e.FinishReason), usageNull);
                     await sse.EndDataAsync(ct);
                     break;
@@ -158,7 +164,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
 
         if (plan.IncludeUsage)
         {
-            CompletionJson.WriteUsageChunk(sse.BeginData(), header, new UsageFigures(promptTokens, completionTokens, 0));
+            CompletionJson.WriteUsageChunk(sse.BeginData(), header, new UsageFigures(promptTokens, completionTokens, cachedTokens));
             await sse.EndDataAsync(ct);
         }
         await sse.WriteDoneAsync(ct);

@@ -106,6 +106,32 @@ internal sealed class FakeBatchDecoder : IBatchDecoder
         }
     }
 
+    /// <summary>When true the decoder keeps prefixes (as llama.cpp's KV cache does); otherwise the interface's default (clear) applies.</summary>
+    public bool SupportsTrim { get; set; }
+
+    private readonly List<(int Slot, int Keep)> _trims = [];
+
+    public IReadOnlyList<(int Slot, int Keep)> Trims
+    {
+        get
+        {
+            lock (_trims)
+                return [.. _trims];
+        }
+    }
+
+    public bool TrimSlot(int slot, int keep)
+    {
+        if (!SupportsTrim)
+        {
+            ClearSlot(slot);
+            return keep == 0;
+        }
+        lock (_trims)
+            _trims.Add((slot, keep));
+        return true;
+    }
+
     public void ClearBatch()
     {
         lock (_gate) _current.Clear();
