@@ -196,19 +196,38 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         return n;
     }
 
+    /// <summary>
+    /// The free slot sharing the longest prefix with the prompt, when that prefix is worth it (half
+    /// the prompt or 128 tokens, like llama-server's slot similarity of 0.5); otherwise the free
+    /// slot that holds the least (empty, then least recently used), so a short accidental match
+    /// (a shared BOS, a common system line) does not evict a long cached conversation.
+    /// </summary>
     private (int Slot, int Prefix) ChooseSlot(int[] prompt)
     {
-        int best = -1, bestPrefix = -1;
+        int best = -1, bestPrefix = -1, cheapest = -1;
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i] is not null)
                 continue;
-            var cached = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[i]);
-            var prefix = cached.CommonPrefixLength(prompt);
+            var prefix = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[i]).CommonPrefixLength(prompt);
             if (prefix > bestPrefix || (prefix == bestPrefix && _slotLastUsed[i] < _slotLastUsed[best]))
                 (best, bestPrefix) = (i, prefix);
+            if (Cheaper(i, cheapest))
+                cheapest = i;
         }
-        return (best, bestPrefix);
+        if (bestPrefix * 2 >= prompt.Length || bestPrefix >= 128)
+            return (best, bestPrefix);
+        var kept = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[cheapest]).CommonPrefixLength(prompt);
+        return (cheapest, kept);
+    }
+
+    /// <summary>Is slot <paramref name="a"/> a cheaper eviction than <paramref name="than"/>: empty first, then least recently used.</summary>
+    private bool Cheaper(int a, int than)
+    {
+        if (than < 0)
+            return true;
+        bool emptyA = _slotTokens[a].Count == 0, emptyThan = _slotTokens[than].Count == 0;
+        return emptyA != emptyThan ? emptyA : _slotLastUsed[a] < _slotLastUsed[than];
     }
 
     private void Step()

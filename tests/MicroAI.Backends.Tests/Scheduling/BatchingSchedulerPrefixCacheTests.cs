@@ -73,4 +73,21 @@ public sealed class BatchingSchedulerPrefixCacheTests
         Assert.Equal(0, events.Finished().Usage.CachedPromptTokens);
         Assert.Equal(2, h.Decoder.ClearedSlots.Count);
     }
+
+    [Fact]
+    public async Task A_short_accidental_match_does_not_evict_a_cached_conversation()
+    {
+        await using var h = new SchedulerHarness(slots: 2);
+        h.Decoder.SupportsTrim = true;
+        var conversation = Range(10, 20);
+        await h.Start(SchedulerHarness.Request(conversation, maxTokens: 1)).CollectAsync();
+        var slotOfConversation = h.Decoder.Batches[0][0].Slot;
+
+        // Shares only its first token (a BOS) with the conversation: goes to the empty slot.
+        await h.Start(SchedulerHarness.Request([10, 99, 98, 97, 96, 95], maxTokens: 1)).CollectAsync();
+        var events = await h.Start(SchedulerHarness.Request(conversation.Concat([5]).ToArray(), maxTokens: 1)).CollectAsync();
+
+        Assert.Equal(20, events.Finished().Usage.CachedPromptTokens);
+        Assert.Equal(slotOfConversation, h.Decoder.Trims[^1].Slot);
+    }
 }
