@@ -62,6 +62,30 @@ internal sealed unsafe class LlamaBatchDecoder : IBatchDecoder
         return false;
     }
 
+    public byte[]? SaveSlot(int slot)
+    {
+        var size = LlamaNative.llama_state_seq_get_size(_ctx, slot);
+        if (size == 0 || size > int.MaxValue)
+            return null;
+        var state = GC.AllocateUninitializedArray<byte>((int)size);
+        nuint written;
+        fixed (byte* p = state)
+            written = LlamaNative.llama_state_seq_get_data(_ctx, p, size, slot);
+        return written == size ? state : written > 0 ? state.AsSpan(0, (int)written).ToArray() : null;
+    }
+
+    public bool RestoreSlot(int slot, ReadOnlySpan<byte> state)
+    {
+        ClearSlot(slot);
+        nuint read;
+        fixed (byte* p = state)
+            read = LlamaNative.llama_state_seq_set_data(_ctx, p, (nuint)state.Length, slot);
+        if (read > 0)
+            return true;
+        ClearSlot(slot);
+        return false;
+    }
+
     public void ClearBatch() => _batch.Batch->n_tokens = 0;
 
     public int AddToBatch(int token, int slot, int position, bool wantLogits)

@@ -21,6 +21,9 @@ public sealed class EngineOptions
     /// <summary>Requests that may wait for a slot, per model, before 429.</summary>
     public int MaxQueuedRequests { get; set; } = 64;
 
+    /// <summary>Host RAM per model for prompt caches of conversations that lost their slot (MiB); 0 disables.</summary>
+    public int PromptCacheMiB { get; set; } = 256;
+
     /// <summary>Folder with the engine's native libraries; default: next to the server's assemblies.</summary>
     public string? NativeDirectory { get; set; }
 
@@ -32,5 +35,6 @@ public sealed class EngineOptions
         if (GpuLayers < -1) yield return "MicroAI:GpuLayers must be -1 (all), 0 (none) or a layer count.";
         if (BatchSize is < 1 or > 65536) yield return "MicroAI:BatchSize must be between 1 and 65536.";
         if (MaxQueuedRequests < 0) yield return "MicroAI:MaxQueuedRequests must be 0 or positive.";
+        if (PromptCacheMiB < 0) yield return "MicroAI:PromptCacheMiB must be 0 (off) or positive.";
     }
 }

@@ -71,6 +71,9 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_memory_seq_rm(nint mem, int seqId, int p0, int p1);
     [LibraryImport(LlamaLib)] public static partial int llama_memory_seq_pos_max(nint mem, int seqId);
     [LibraryImport(LlamaLib)] public static partial int llama_decode(SafeLlamaContextHandle ctx, LlamaBatch batch);
+    [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_size(SafeLlamaContextHandle ctx, int seqId);
+    [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_data(SafeLlamaContextHandle ctx, byte* dst, nuint size, int seqId);
+    [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_set_data(SafeLlamaContextHandle ctx, byte* src, nuint size, int destSeqId);
     [LibraryImport(LlamaLib)] public static partial void llama_attach_threadpool(SafeLlamaContextHandle ctx, nint threadpool, nint threadpoolBatch);
     [LibraryImport(LlamaLib)] public static partial void llama_detach_threadpool(SafeLlamaContextHandle ctx);
     [LibraryImport(LlamaLib)] public static partial void llama_set_abort_callback(SafeLlamaContextHandle ctx, delegate* unmanaged[Cdecl]<void*, byte> callback, void* data);

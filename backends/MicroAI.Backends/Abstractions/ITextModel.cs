@@ -59,6 +59,16 @@ public interface IBatchDecoder : IDisposable
         return keep == 0;
     }
 
+    /// <summary>The slot's cache as bytes (for a host-RAM prompt cache); null when the engine cannot.</summary>
+    byte[]? SaveSlot(int slot) => null;
+
+    /// <summary>Loads bytes from <see cref="SaveSlot"/> into a slot (replacing what it held); false on failure (slot cleared).</summary>
+    bool RestoreSlot(int slot, ReadOnlySpan<byte> state)
+    {
+        ClearSlot(slot);
+        return false;
+    }
+
     void ClearBatch();
     /// <summary>Adds a token; returns its index in the batch (used to sample from its logits).</summary>
     int AddToBatch(int token, int slot, int position, bool wantLogits);

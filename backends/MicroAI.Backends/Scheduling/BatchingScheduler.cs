@@ -22,6 +22,9 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     // the next request with the same prefix (the next turn of a chat) decodes only what is new.
     private readonly List<int>[] _slotTokens;
     private readonly long[] _slotLastUsed;
+    private readonly PromptStateCache? _stateCache;
+    /// <summary>Fewer tokens than this are cheaper to decode again than to save and restore.</summary>
+    private const int MinCachedTokens = 32;
     private long _useClock;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
@@ -33,6 +36,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private long _completed;
     private long _generatedTokens;
     private long _cachedPromptTokens;
+    private long _promptCacheRestores;
+    private long _stateCacheBytes;
 
     public BatchingScheduler(ITextModel model, IBatchDecoder decoder, SchedulerOptions options, ILogger logger)
     {
@@ -45,12 +50,14 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         for (var i = 0; i < _slotTokens.Length; i++)
             _slotTokens[i] = [];
         _slotLastUsed = new long[decoder.SlotCount];
+        _stateCache = options.PromptCacheBytes > 0 ? new PromptStateCache(options.PromptCacheBytes) : null;
         _thread = new Thread(Loop) { IsBackground = true, Name = $"scheduler:{model.Info.Id}" };
         _thread.Start();
     }
 
     public SchedulerStats Stats => new(_slots.Length, Volatile.Read(ref _active), Volatile.Read(ref _queued),
-        Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens), Interlocked.Read(ref _cachedPromptTokens));
+        Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens), Interlocked.Read(ref _cachedPromptTokens),
+        Interlocked.Read(ref _promptCacheRestores), Volatile.Read(ref _stateCacheBytes));
 
     public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken)
     {
@@ -165,6 +172,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             Interlocked.Increment(ref _active);
             Interlocked.Decrement(ref _queued);
 
+            prefix = SwapThroughHostCache(slot, candidate.Prompt, prefix);
+
             // At least the last prompt token is decoded again: its logits give the first new token.
             prefix = Math.Min(prefix, candidate.Prompt.Length - 1);
             if (prefix > 0 && _decoder.TrimSlot(slot, prefix))
@@ -183,6 +192,30 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 Interlocked.Add(ref _cachedPromptTokens, prefix);
             candidate.Sampler = _decoder.CreateSampler(candidate.Request.Sampling);
         }
+    }
+
+    /// <summary>
+    /// Before a slot changes conversation: its cache goes to host RAM if a useful amount would be
+    /// lost, and a saved cache that shares a longer prefix with the new prompt comes back into it.
+    /// Returns the prefix the slot now shares with the prompt.
+    /// </summary>
+    private int SwapThroughHostCache(int slot, int[] prompt, int prefix)
+    {
+        if (_stateCache is null)
+            return prefix;
+        var held = _slotTokens[slot];
+        var saved = _stateCache.Take(prompt, atLeast: prefix + MinCachedTokens - 1);
+        if (held.Count - prefix >= MinCachedTokens && _decoder.SaveSlot(slot) is { } state)
+            _stateCache.Add(held.ToArray(), state);
+        Volatile.Write(ref _stateCacheBytes, _stateCache.Bytes);
+        if (saved is null)
+            return prefix;
+        held.Clear();
+        if (!_decoder.RestoreSlot(slot, saved.State))
+            return 0;
+        held.AddRange(saved.Tokens);
+        Interlocked.Increment(ref _promptCacheRestores);
+        return saved.Tokens.AsSpan().CommonPrefixLength(prompt);
     }
 
     private int FreeSlots()

@@ -35,4 +35,5 @@ public sealed class GenerationStream(ChannelReader<GenerationEvent> events, int 
     public IAsyncEnumerable<GenerationEvent> ReadAllAsync(CancellationToken cancellationToken) => Events.ReadAllAsync(cancellationToken);
 }
 
-public readonly record struct SchedulerStats(int Slots, int ActiveSequences, int QueuedRequests, long CompletedRequests, long GeneratedTokens, long CachedPromptTokens = 0);
+public readonly record struct SchedulerStats(int Slots, int ActiveSequences, int QueuedRequests, long CompletedRequests, long GeneratedTokens,
+    long CachedPromptTokens = 0, long PromptCacheRestores = 0, long PromptCacheBytes = 0);

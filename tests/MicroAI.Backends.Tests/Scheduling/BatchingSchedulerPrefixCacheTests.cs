@@ -90,4 +90,41 @@ public sealed class BatchingSchedulerPrefixCacheTests
         Assert.Equal(20, events.Finished().Usage.CachedPromptTokens);
         Assert.Equal(slotOfConversation, h.Decoder.Trims[^1].Slot);
     }
+
+    [Fact]
+    public async Task A_conversation_that_lost_its_slot_comes_back_from_host_memory()
+    {
+        await using var h = new SchedulerHarness(slots: 1, promptCacheBytes: 1 << 20);
+        h.Decoder.SupportsTrim = true;
+        h.Decoder.SupportsState = true;
+        var a = Range(10, 40);
+        var b = Range(500, 40);
+        await h.Start(SchedulerHarness.Request(a, maxTokens: 1)).CollectAsync();
+        await h.Start(SchedulerHarness.Request(b, maxTokens: 1)).CollectAsync(); // takes A's slot: A is saved
+        var batchesBefore = h.Decoder.Batches.Count;
+
+        var events = await h.Start(SchedulerHarness.Request([.. a, 1, 2], maxTokens: 1)).CollectAsync();
+
+        Assert.Equal(40, events.Finished().Usage.CachedPromptTokens);
+        Assert.Equal((0, 0), Assert.Single(h.Decoder.Restores));
+        Assert.Equal([(1, 40), (2, 41)], h.Decoder.Batches[batchesBefore].Select(e => (e.Token, e.Position)));
+        Assert.Equal(1, h.Scheduler.Stats.PromptCacheRestores);
+        Assert.True(h.Scheduler.Stats.PromptCacheBytes > 0); // B was saved when A came back
+    }
+
+    [Fact]
+    public async Task Without_a_host_cache_budget_nothing_is_saved()
+    {
+        await using var h = new SchedulerHarness(slots: 1);
+        h.Decoder.SupportsTrim = true;
+        h.Decoder.SupportsState = true;
+        var a = Range(10, 40);
+        await h.Start(SchedulerHarness.Request(a, maxTokens: 1)).CollectAsync();
+        await h.Start(SchedulerHarness.Request(Range(500, 40), maxTokens: 1)).CollectAsync();
+
+        var events = await h.Start(SchedulerHarness.Request([.. a, 1], maxTokens: 1)).CollectAsync();
+
+        Assert.Equal(0, events.Finished().Usage.CachedPromptTokens);
+        Assert.Empty(h.Decoder.Restores);
+    }
 }

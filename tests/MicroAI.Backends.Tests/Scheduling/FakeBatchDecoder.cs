@@ -132,6 +132,41 @@ internal sealed class FakeBatchDecoder : IBatchDecoder
         return true;
     }
 
+    /// <summary>Saved states are 1 KiB of the slot number; restores are recorded.</summary>
+    public bool SupportsState { get; set; }
+
+    private readonly List<(int Slot, int SavedFrom)> _restores = [];
+
+    public IReadOnlyList<(int Slot, int SavedFrom)> Restores
+    {
+        get
+        {
+            lock (_restores)
+                return [.. _restores];
+        }
+    }
+
+    public byte[]? SaveSlot(int slot)
+    {
+        if (!SupportsState)
+            return null;
+        var state = new byte[1024];
+        state.AsSpan().Fill((byte)slot);
+        return state;
+    }
+
+    public bool RestoreSlot(int slot, ReadOnlySpan<byte> state)
+    {
+        if (!SupportsState)
+        {
+            ClearSlot(slot);
+            return false;
+        }
+        lock (_restores)
+            _restores.Add((slot, state[0]));
+        return true;
+    }
+
     public void ClearBatch()
     {
         lock (_gate) _current.Clear();
