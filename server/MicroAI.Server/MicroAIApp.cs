@@ -38,6 +38,8 @@ public static class MicroAIApp
         builder.Services.AddLlamaCppEngine();
         builder.Services.AddSingleton<CompletionResponder>();
         builder.Services.AddSingleton<PullHttpClient>();
+        builder.Services.AddSingleton<Observability.MicroAIMetrics>();
+        builder.Services.AddSingleton<Observability.PrometheusExporter>();
         builder.Services.AddHostedService<DefaultModelLoader>();
 
         builder.Services.AddEndpointsApiExplorer();
@@ -50,6 +52,8 @@ public static class MicroAIApp
         var app = builder.Build();
         ThrowOnInvalidEngineOptions(app);
 
+        app.Services.GetRequiredService<Observability.PrometheusExporter>(); // listen from the first request on
+        app.UseRequestMetrics();
         app.UseSwagger();
         app.UseSwaggerUI();
 
@@ -58,6 +62,8 @@ public static class MicroAIApp
         app.MapCompletions();
         app.MapChatCompletions();
         app.MapRegistry();
+        app.MapDevices();
+        app.MapMetrics();
         // Unknown routes answer in OpenAI's error shape. The plain fallback skips paths that look
         // like files (so Swagger UI's assets still resolve); under /v1 every path gets the JSON 404.
         app.MapFallback(NotFound);

@@ -15,10 +15,11 @@ namespace MicroAI.Server.Generation;
 /// Whatever happens (error, disconnect), every submitted sequence is cancelled on the way out, so
 /// no slot outlives its HTTP request.
 /// </summary>
-internal sealed class CompletionResponder(IModelHost host, TimeProvider time, ILogger<CompletionResponder> logger)
+internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Observability.MicroAIMetrics metrics, ILogger<CompletionResponder> logger)
 {
     public async Task RespondAsync(HttpContext http, GenerationPlan plan)
     {
+        var started = time.GetTimestamp();
         var aborted = http.RequestAborted;
         var lookup = await host.GetTextModelAsync(plan.Model, aborted);
         if (lookup.Model is not { } model)
@@ -50,10 +51,11 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
             for (var i = 0; i < streams.Length; i += plan.ChoicesPerPrompt)
                 promptTokens += streams[i].PromptTokens;
 
+            var timing = new Timing(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt);
             if (plan.Stream)
-                await StreamAsync(http.Response, plan, header, streams, promptTokens, cts.Token);
+                await StreamAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, cts.Token);
             else
-                await CollectAsync(http.Response, plan, header, streams, promptTokens, cts.Token);
+                await CollectAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, cts.Token);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -79,16 +81,16 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
     }
 
     private static async Task CollectAsync(HttpResponse response, GenerationPlan plan, ResponseHeader header,
-        GenerationStream[] streams, int promptTokens, CancellationToken ct)
+        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, int choiceCount, int promptTokens, CancellationToken ct)
     {
-        var texts = new StringBuilder[streams.Length];
-        var finish = new string[streams.Length];
+        var texts = new StringBuilder[choiceCount];
+        var finish = new string[choiceCount];
         for (var i = 0; i < texts.Length; i++)
             texts[i] = new StringBuilder(plan.Echo?[i] ?? string.Empty);
         var completionTokens = 0;
         var cachedTokens = 0;
 
-        await foreach (var (index, e) in Merge(streams, ct))
+        await foreach (var (index, e) in events)
         {
             switch (e.Kind)
             {
@@ -108,7 +110,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
         }
         ct.ThrowIfCancellationRequested();
 
-        var choices = new ChoiceResult[streams.Length];
+        var choices = new ChoiceResult[choiceCount];
         for (var i = 0; i < choices.Length; i++)
             choices[i] = new ChoiceResult(i, texts[i].ToString(), finish[i] ?? "stop");
 
@@ -120,14 +122,14 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
     }
 
     private static async Task StreamAsync(HttpResponse response, GenerationPlan plan, ResponseHeader header,
-        GenerationStream[] streams, int promptTokens, CancellationToken ct)
+        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, int choiceCount, int promptTokens, CancellationToken ct)
     {
         SseWriter.PrepareResponse(response);
         using var sse = new SseWriter(response.BodyWriter);
         var usageNull = plan.IncludeUsage;
 
         // Opening chunk per choice: the role (chat) or the echoed prompt (completions with echo).
-        for (var i = 0; i < streams.Length; i++)
+        for (var i = 0; i < choiceCount; i++)
         {
             if (plan.Chat)
                 CompletionJson.WriteChunk(sse.BeginData(), header, i, "assistant", string.Empty, null, usageNull);
@@ -140,7 +142,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
 
         var completionTokens = 0;
         var cachedTokens = 0;
-        await foreach (var (index, e) in Merge(streams, ct))
+        await foreach (var (index, e) in events)
         {
             switch (e.Kind)
             {
@@ -168,6 +170,49 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, IL
             await sse.EndDataAsync(ct);
         }
         await sse.WriteDoneAsync(ct);
+    }
+
+    /// <summary>The merged events, timed on the way through (TTFT, inter-token latency, token counts).</summary>
+    private static async IAsyncEnumerable<(int Index, GenerationEvent Event)> Observe(GenerationStream[] streams, Timing timing, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var item in Merge(streams, ct))
+        {
+            timing.Record(item.Index, item.Event);
+            yield return item;
+        }
+    }
+
+    /// <summary>Per-response timing state; one instance per request, used by one reader.</summary>
+    private sealed class Timing(TimeProvider time, Observability.MicroAIMetrics metrics, long started, int choices, string model, int choicesPerPrompt)
+    {
+        private readonly long[] _last = new long[choices];
+        private readonly KeyValuePair<string, object?> _model = new("model", model);
+        private bool _first = true;
+
+        public void Record(int index, GenerationEvent e)
+        {
+            if (e.Kind == GenerationEventKind.Text)
+            {
+                var now = time.GetTimestamp();
+                if (_first)
+                {
+                    _first = false;
+                    metrics.TimeToFirstToken.Record(time.GetElapsedTime(started, now).TotalSeconds, _model);
+                }
+                if (_last[index] != 0)
+                    metrics.InterTokenLatency.Record(time.GetElapsedTime(_last[index], now).TotalSeconds, _model);
+                _last[index] = now;
+            }
+            else if (e.Kind == GenerationEventKind.Finished)
+            {
+                metrics.GeneratedTokens.Add(e.Usage.CompletionTokens, _model);
+                if (index % choicesPerPrompt == 0)
+                {
+                    metrics.PromptTokens.Add(e.Usage.PromptTokens, _model);
+                    metrics.CachedPromptTokens.Add(e.Usage.CachedPromptTokens, _model);
+                }
+            }
+        }
     }
 
     /// <summary>Events of all choices tagged with their index, in arrival order.</summary>

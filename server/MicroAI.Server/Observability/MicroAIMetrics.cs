@@ -1,0 +1,34 @@
+using System.Diagnostics.Metrics;
+
+namespace MicroAI.Server.Observability;
+
+/// <summary>
+/// The server's instruments (System.Diagnostics.Metrics, meter "MicroAI"), exported at /metrics by
+/// <see cref="PrometheusExporter"/> and visible to any other listener (dotnet-counters, OpenTelemetry).
+/// </summary>
+public sealed class MicroAIMetrics : IDisposable
+{
+    public const string MeterName = "MicroAI";
+
+    private readonly Meter _meter = new(MeterName);
+
+    public MicroAIMetrics()
+    {
+        Requests = _meter.CreateCounter<long>("microai_requests", description: "HTTP requests by endpoint and status code");
+        PromptTokens = _meter.CreateCounter<long>("microai_prompt_tokens", description: "Prompt tokens of finished generations");
+        GeneratedTokens = _meter.CreateCounter<long>("microai_generated_tokens", description: "Generated tokens");
+        CachedPromptTokens = _meter.CreateCounter<long>("microai_cached_prompt_tokens", description: "Prompt tokens served from the KV cache (prompt-cache hits)");
+        TimeToFirstToken = _meter.CreateHistogram<double>("microai_time_to_first_token_seconds", "s", "From the request to its first generated text");
+        InterTokenLatency = _meter.CreateHistogram<double>("microai_inter_token_latency_seconds", "s", "Between consecutive pieces of generated text of one choice");
+    }
+
+    public Meter Meter => _meter;
+    public Counter<long> Requests { get; }
+    public Counter<long> PromptTokens { get; }
+    public Counter<long> GeneratedTokens { get; }
+    public Counter<long> CachedPromptTokens { get; }
+    public Histogram<double> TimeToFirstToken { get; }
+    public Histogram<double> InterTokenLatency { get; }
+
+    public void Dispose() => _meter.Dispose();
+}
