@@ -24,8 +24,17 @@ public sealed class EngineOptions
     /// <summary>Host RAM per model for prompt caches of conversations that lost their slot (MiB); 0 disables.</summary>
     public int PromptCacheMiB { get; set; } = 256;
 
+    /// <summary>How long an idle model stays loaded ("5m", "30s", "-1" = forever, "0" = unload when idle), as Ollama's keep_alive.</summary>
+    public string KeepAlive { get; set; } = "5m";
+
+    /// <summary>Memory for resident models (weights + KV cache) in MiB; 0 = 90% of the memory the process may use.</summary>
+    public long MemoryBudgetMiB { get; set; }
+
     /// <summary>Folder with the engine's native libraries; default: next to the server's assemblies.</summary>
     public string? NativeDirectory { get; set; }
+
+    public long ResolveMemoryBudgetBytes() =>
+        MemoryBudgetMiB > 0 ? MemoryBudgetMiB << 20 : (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.9);
 
     public IEnumerable<string> Validate()
     {
@@ -36,5 +45,7 @@ public sealed class EngineOptions
         if (BatchSize is < 1 or > 65536) yield return "MicroAI:BatchSize must be between 1 and 65536.";
         if (MaxQueuedRequests < 0) yield return "MicroAI:MaxQueuedRequests must be 0 or positive.";
         if (PromptCacheMiB < 0) yield return "MicroAI:PromptCacheMiB must be 0 (off) or positive.";
+        if (!Models.KeepAlive.TryParse(KeepAlive, out _)) yield return $"MicroAI:KeepAlive '{KeepAlive}' is not a duration (5m, 30s, -1, 0).";
+        if (MemoryBudgetMiB < 0) yield return "MicroAI:MemoryBudgetMiB must be 0 (automatic) or positive.";
     }
 }

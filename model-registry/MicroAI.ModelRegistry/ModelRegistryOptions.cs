@@ -52,6 +52,10 @@ public sealed class ModelSettings
     public int? ContextSize { get; set; }
     public int? GpuLayers { get; set; }
     public int? ParallelSlots { get; set; }
+    /// <summary>Never unload this model (idle or to make room).</summary>
+    public bool? Pinned { get; set; }
+    /// <summary>This model's keep-alive ("5m", "-1", "0"); default: MicroAI:KeepAlive.</summary>
+    public string? KeepAlive { get; set; }
 
     // Request defaults for this model (a request's own values win).
     public float? Temperature { get; set; }
@@ -70,6 +74,8 @@ public sealed class ModelSettings
         ContextSize = configured?.ContextSize ?? defaults?.ContextSize,
         GpuLayers = configured?.GpuLayers ?? defaults?.GpuLayers,
         ParallelSlots = configured?.ParallelSlots,
+        Pinned = configured?.Pinned,
+        KeepAlive = configured?.KeepAlive,
         Temperature = configured?.Temperature ?? defaults?.Temperature,
         TopP = configured?.TopP ?? defaults?.TopP,
         TopK = configured?.TopK ?? defaults?.TopK,

@@ -8,8 +8,10 @@ using Microsoft.Extensions.Options;
 namespace MicroAI.Backends.Models;
 
 /// <summary>
-/// Loads models on first use and keeps them resident. Loads are serialised (one at a time) so two
-/// requests for a cold model load it once. Memory budgets and eviction come with the scheduler work.
+/// Loads models on first use and keeps them resident for their keep-alive time, within a memory
+/// budget: before a load, idle unpinned models are unloaded least recently used first until the
+/// new model's estimate (weights + KV cache) fits. Loads are serialised, so two first requests for
+/// one model load it once. A sweep every second unloads models idle past their keep-alive.
 /// </summary>
 internal sealed class ModelHost : IModelHost
 {
@@ -20,14 +22,43 @@ internal sealed class ModelHost : IModelHost
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, LoadedTextModel> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _loadLock = new(1, 1);
+    private readonly TimeProvider _time;
+    private readonly ITimer _sweeper;
+    private readonly TimeSpan _defaultKeepAlive;
+    private readonly long _budget;
 
-    public ModelHost(IModelCatalog catalog, IEnumerable<IModelEngine> engines, IOptions<EngineOptions> options, ILoggerFactory loggerFactory)
+    public ModelHost(IModelCatalog catalog, IEnumerable<IModelEngine> engines, IOptions<EngineOptions> options, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         _catalog = catalog;
         _engines = engines.ToArray();
         _options = options.Value;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("MicroAI.Backends.ModelHost");
+        _time = time ?? TimeProvider.System;
+        _defaultKeepAlive = KeepAlive.TryParse(_options.KeepAlive, out var k) ? k : TimeSpan.FromMinutes(5);
+        _budget = _options.ResolveMemoryBudgetBytes();
+        _sweeper = _time.CreateTimer(_ => _ = SweepAsync(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    public long MemoryBudgetBytes => _budget;
+
+    /// <summary>Unloads idle models whose keep-alive has passed.</summary>
+    internal async Task SweepAsync()
+    {
+        foreach (var m in _loaded.Values)
+        {
+            if (m.CanUnload && m.KeepAliveFor != KeepAlive.Forever && m.IdleFor >= m.KeepAliveFor)
+            {
+                try
+                {
+                    await UnloadAsync(m.Entry.Id, onlyIfIdle: true).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return; // shutting down
+                }
+            }
+        }
     }
 
     public string? DefaultModelId => _catalog.DefaultModelId;
@@ -36,7 +67,17 @@ internal sealed class ModelHost : IModelHost
 
     public IReadOnlyCollection<LoadedTextModel> Loaded => (IReadOnlyCollection<LoadedTextModel>)_loaded.Values;
 
-    public async ValueTask<ModelLookup> GetTextModelAsync(string? id, CancellationToken cancellationToken)
+    public ValueTask<ModelLookup> GetTextModelAsync(string? id, CancellationToken cancellationToken) => GetTextModelAsync(id, null, cancellationToken);
+
+    public async ValueTask<ModelLookup> GetTextModelAsync(string? id, TimeSpan? keepAlive, CancellationToken cancellationToken)
+    {
+        var lookup = await ResolveAsync(id, cancellationToken).ConfigureAwait(false);
+        if (lookup.Model is { } model && keepAlive is { } requested)
+            model.KeepAliveFor = requested;
+        return lookup;
+    }
+
+    private async ValueTask<ModelLookup> ResolveAsync(string? id, CancellationToken cancellationToken)
     {
         id ??= DefaultModelId;
         if (string.IsNullOrEmpty(id))
@@ -68,7 +109,11 @@ internal sealed class ModelHost : IModelHost
         {
             if (_loaded.TryGetValue(entry.Id, out hot))
                 return ModelLookup.Ok(hot);
-            var loaded = await Task.Run(() => Load(engine, entry), CancellationToken.None).ConfigureAwait(false);
+            var (context, slots) = ContextOf(entry, trainingContext: entry.Manifest?.ContextLength);
+            var estimate = ModelMemoryEstimator.Estimate(entry, context * slots);
+            if (await MakeRoomAsync(entry.Id, estimate).ConfigureAwait(false) is { } noRoom)
+                return ModelLookup.Fail(ModelLookupError.NoCapacity, noRoom);
+            var loaded = await Task.Run(() => Load(engine, entry, estimate), CancellationToken.None).ConfigureAwait(false);
             _loaded[entry.Id] = loaded;
             return ModelLookup.Ok(loaded);
         }
@@ -83,17 +128,47 @@ internal sealed class ModelHost : IModelHost
         }
     }
 
-    private LoadedTextModel Load(IModelEngine engine, ModelEntry entry)
+    /// <summary>
+    /// Unloads idle, unpinned models (least recently used first) until <paramref name="needed"/>
+    /// bytes fit in the budget. Called under the load lock. Returns why it cannot, or null. A model
+    /// larger than the whole budget still loads when nothing else is resident (the budget is an
+    /// estimate; refusing the only model would help no one).
+    /// </summary>
+    private async Task<string?> MakeRoomAsync(string id, long needed)
+    {
+        long Used() => _loaded.Values.Sum(m => m.EstimatedBytes);
+        foreach (var victim in _loaded.Values.Where(m => m.CanUnload).OrderByDescending(m => m.IdleFor).ToList())
+        {
+            if (Used() + needed <= _budget)
+                break;
+            _logger.LogInformation("Unloading idle model {Victim} to make room for {Model} ({Needed} MiB; budget {Budget} MiB)",
+                victim.Entry.Id, id, needed >> 20, _budget >> 20);
+            await UnloadCoreAsync(victim.Entry.Id).ConfigureAwait(false);
+        }
+        var used = Used();
+        if (used + needed <= _budget || _loaded.IsEmpty)
+            return null;
+        return $"Loading '{id}' needs about {needed >> 20} MiB, but {used >> 20} of the {_budget >> 20} MiB memory budget (MicroAI:MemoryBudgetMiB) " +
+            "is held by models that are busy or pinned. Retry when they are idle.";
+    }
+
+    private (int Context, int Slots) ContextOf(ModelEntry entry, long? trainingContext)
+    {
+        var settings = entry.Settings;
+        var context = settings.ContextSize ?? _options.ContextSize;
+        if (context <= 0)
+            context = (int)Math.Min(trainingContext is > 0 ? trainingContext.Value : 4096, 4096);
+        return (context, settings.ParallelSlots ?? _options.ParallelSlots);
+    }
+
+    private LoadedTextModel Load(IModelEngine engine, ModelEntry entry, long estimate)
     {
         var started = DateTime.UtcNow;
         var settings = entry.Settings;
         var model = engine.LoadTextModel(entry, new ModelLoadSettings(settings.GpuLayers ?? _options.GpuLayers, settings.ChatTemplate));
         try
         {
-            var context = settings.ContextSize ?? _options.ContextSize;
-            if (context <= 0)
-                context = Math.Min(model.Info.TrainingContextLength > 0 ? model.Info.TrainingContextLength : 4096, 4096);
-            var slots = settings.ParallelSlots ?? _options.ParallelSlots;
+            var (context, slots) = ContextOf(entry, model.Info.TrainingContextLength);
             var threads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount;
             var decoderOptions = new DecoderOptions(slots, context, _options.BatchSize, threads);
             var decoder = model.CreateDecoder(decoderOptions);
@@ -103,7 +178,14 @@ internal sealed class ModelHost : IModelHost
                 "Loaded model {Model} ({Description}, {Params:N0} parameters, chat format {Format}) with {Engine} in {Ms:F0} ms: {Slots} slots × {Context} tokens, {Threads} threads",
                 entry.Id, model.Info.Description, model.Info.ParameterCount, model.Info.ChatFormat, engine.Name,
                 (DateTime.UtcNow - started).TotalMilliseconds, decoder.SlotCount, decoder.SlotContextSize, threads);
-            return new LoadedTextModel(entry, model, scheduler, decoderOptions);
+            var keepAlive = settings.KeepAlive is { } k && KeepAlive.TryParse(k, out var parsed) ? parsed : _defaultKeepAlive;
+            return new LoadedTextModel(entry, model, scheduler, decoderOptions, _time)
+            {
+                EstimatedBytes = estimate,
+                // The default model stays unless configured otherwise: it is what the server is for.
+                Pinned = settings.Pinned ?? string.Equals(entry.Id, _catalog.DefaultModelId, StringComparison.OrdinalIgnoreCase),
+                KeepAliveFor = keepAlive,
+            };
         }
         catch
         {
@@ -116,17 +198,16 @@ internal sealed class ModelHost : IModelHost
     private static bool SameFile(ModelRegistry.ModelEntry a, ModelRegistry.ModelEntry b) =>
         string.Equals(a.Path, b.Path, StringComparison.Ordinal) && a.SizeBytes == b.SizeBytes && a.CreatedUtc == b.CreatedUtc;
 
-    public async ValueTask<bool> UnloadAsync(string id)
+    public ValueTask<bool> UnloadAsync(string id) => UnloadAsync(id, onlyIfIdle: false);
+
+    private async ValueTask<bool> UnloadAsync(string id, bool onlyIfIdle)
     {
         await _loadLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!_loaded.TryRemove(id, out var loaded))
-                return false;
-            await loaded.Scheduler.DisposeAsync().ConfigureAwait(false);
-            loaded.Model.Dispose();
-            _logger.LogInformation("Unloaded model {Model}", id);
-            return true;
+            if (onlyIfIdle && (!_loaded.TryGetValue(id, out var m) || !m.CanUnload))
+                return false; // a request took it while the sweep waited for the lock
+            return await UnloadCoreAsync(id).ConfigureAwait(false);
         }
         finally
         {
@@ -134,8 +215,20 @@ internal sealed class ModelHost : IModelHost
         }
     }
 
+    /// <summary>Unloads under the load lock.</summary>
+    private async Task<bool> UnloadCoreAsync(string id)
+    {
+        if (!_loaded.TryRemove(id, out var loaded))
+            return false;
+        await loaded.Scheduler.DisposeAsync().ConfigureAwait(false);
+        loaded.Model.Dispose();
+        _logger.LogInformation("Unloaded model {Model}", id);
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
         foreach (var loaded in _loaded.Values)
         {
             await loaded.Scheduler.DisposeAsync().ConfigureAwait(false);

@@ -55,6 +55,8 @@ internal static class ChatRequestMapper
             return stopError;
         if (SamplingMapper.MapN(r.N, out var n) is { } nError)
             return nError;
+        if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
+            return keepAliveError;
 
         var choices = new List<GenerateRequest>(n);
         for (var i = 0; i < n; i++)
@@ -73,6 +75,7 @@ internal static class ChatRequestMapper
             Choices = choices,
             ChoicesPerPrompt = n,
             Sampling = sampling,
+            KeepAlive = keepAlive,
             Stream = r.Stream == true,
             IncludeUsage = r.StreamOptions?.IncludeUsage == true,
         };

@@ -39,6 +39,8 @@ internal static class CompletionRequestMapper
             return stopError;
         if (SamplingMapper.MapN(r.N, out var n) is { } nError)
             return nError;
+        if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
+            return keepAliveError;
         if (r.BestOf is { } bestOf && bestOf != n)
             return ApiError.Unsupported("best_of", "'best_of' other than n is not supported by this server.");
         if (r.Prompt.Items.Count * n > SamplingMapper.MaxChoices)
@@ -69,6 +71,7 @@ internal static class CompletionRequestMapper
             Choices = choices,
             ChoicesPerPrompt = n,
             Sampling = sampling,
+            KeepAlive = keepAlive,
             Stream = r.Stream == true,
             IncludeUsage = r.StreamOptions?.IncludeUsage == true,
             Echo = echo,

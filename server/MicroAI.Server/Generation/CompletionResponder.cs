@@ -21,12 +21,13 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
     {
         var started = time.GetTimestamp();
         var aborted = http.RequestAborted;
-        var lookup = await host.GetTextModelAsync(plan.Model, aborted);
+        var lookup = await host.GetTextModelAsync(plan.Model, plan.KeepAlive, aborted);
         if (lookup.Model is not { } model)
         {
             await lookup.ToApiError().WriteResponseAsync(http.Response);
             return;
         }
+        using var lease = lookup.Lease; // the model stays loaded while this request uses it
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         try

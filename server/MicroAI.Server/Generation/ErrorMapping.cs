@@ -21,6 +21,7 @@ internal static class ErrorMapping
     {
         ModelLookupError.NotFound => ApiError.ModelNotFound(lookup.Message!),
         ModelLookupError.NotATextModel => ApiError.BadRequest(lookup.Message!, "model", "model_not_supported"),
+        ModelLookupError.NoCapacity => ApiError.Unavailable(lookup.Message!),
         _ => ApiError.Server(lookup.Message ?? "The model could not be loaded.", "model_load_failed"),
     };
 }

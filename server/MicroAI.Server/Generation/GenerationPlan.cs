@@ -16,6 +16,8 @@ internal sealed class GenerationPlan
     /// <summary>Sampling as the request gave it; resolved per model (its defaults) when the model is known.</summary>
     public SamplingRequest Sampling { get; init; } = new();
     public bool Stream { get; init; }
+    /// <summary>Ollama's keep_alive: how long the model stays loaded once idle (null = its default).</summary>
+    public TimeSpan? KeepAlive { get; init; }
     public bool IncludeUsage { get; init; }
     /// <summary>Completions with echo: the prompt text to put before each choice's text.</summary>
     public List<string>? Echo { get; init; }

@@ -1,4 +1,5 @@
 using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Models;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -51,6 +52,24 @@ internal static class SamplingMapper
         stops = stop?.Values.Where(s => s.Length > 0).ToList() ?? [];
         if (stops.Count > MaxStopStrings)
             return ApiError.BadRequest($"'stop' has {stops.Count} strings; at most {MaxStopStrings} are allowed.", "stop");
+        return null;
+    }
+
+    public static ApiError? MapKeepAlive(System.Text.Json.JsonElement? value, out TimeSpan? keepAlive)
+    {
+        keepAlive = null;
+        if (value is not { } v || v.ValueKind == System.Text.Json.JsonValueKind.Null)
+            return null;
+        var parsed = TimeSpan.Zero;
+        var ok = v.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.Number => v.TryGetDouble(out var seconds) && KeepAlive.FromSeconds(seconds, out parsed),
+            System.Text.Json.JsonValueKind.String => KeepAlive.TryParse(v.GetString(), out parsed),
+            _ => false,
+        };
+        if (!ok)
+            return ApiError.BadRequest("Invalid 'keep_alive': use a duration such as \"5m\" or \"30s\", a number of seconds, 0, or -1 (forever).", "keep_alive");
+        keepAlive = parsed;
         return null;
     }
 

@@ -19,6 +19,8 @@ public sealed class ChatCompletionRequest
     [JsonPropertyName("tools")] public List<System.Text.Json.JsonElement>? Tools { get; set; }
     [JsonPropertyName("logit_bias")] public Dictionary<string, float>? LogitBias { get; set; }
     [JsonPropertyName("user")] public string? User { get; set; }
+    /// <summary>Ollama's keep_alive: "5m", "30s", seconds as a number, 0, or -1 (forever).</summary>
+    [JsonPropertyName("keep_alive")] public System.Text.Json.JsonElement? KeepAlive { get; set; }
     [JsonPropertyName("temperature")] public float? Temperature { get; set; }
     [JsonPropertyName("top_p")] public float? TopP { get; set; }
     [JsonPropertyName("presence_penalty")] public float? PresencePenalty { get; set; }

@@ -18,6 +18,8 @@ public sealed class CompletionRequest
     [JsonPropertyName("logprobs")] public int? Logprobs { get; set; }
     [JsonPropertyName("logit_bias")] public Dictionary<string, float>? LogitBias { get; set; }
     [JsonPropertyName("user")] public string? User { get; set; }
+    /// <summary>Ollama's keep_alive: "5m", "30s", seconds as a number, 0, or -1 (forever).</summary>
+    [JsonPropertyName("keep_alive")] public System.Text.Json.JsonElement? KeepAlive { get; set; }
     [JsonPropertyName("temperature")] public float? Temperature { get; set; }
     [JsonPropertyName("top_p")] public float? TopP { get; set; }
     [JsonPropertyName("presence_penalty")] public float? PresencePenalty { get; set; }

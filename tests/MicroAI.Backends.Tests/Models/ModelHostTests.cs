@@ -138,7 +138,10 @@ public sealed class ModelHostTests
     private static ModelHost CreateHost(FakeEngine engine, EngineOptions options, string? defaultId, params ModelEntry[] entries) =>
         new(new FakeCatalog(entries, defaultId), [engine], Options.Create(options), NullLoggerFactory.Instance);
 
-    private static ModelEntry Entry(string id, ModelSettings? settings = null, ModelFormat format = ModelFormat.Gguf) =>
+    internal static ModelHost CreateHost(EngineOptions options, TimeProvider time, string? defaultId, params ModelEntry[] entries) =>
+        new(new FakeCatalog(entries, defaultId), [new FakeEngine()], Options.Create(options), NullLoggerFactory.Instance, time);
+
+    internal static ModelEntry Entry(string id, ModelSettings? settings = null, ModelFormat format = ModelFormat.Gguf) =>
         new(id, $"/models/{id}.gguf", format, 1234, DateTimeOffset.UnixEpoch, "test", settings ?? new ModelSettings());
 
     private sealed class FakeCatalog(IReadOnlyList<ModelEntry> entries, string? defaultId) : IModelCatalog
