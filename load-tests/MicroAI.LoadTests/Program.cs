@@ -36,7 +36,7 @@ foreach (var concurrency in o.Concurrency)
     {
         var workload = new Workload(o.Seed, o.PromptWords, o.SharedPrefix);
         for (var w = 0; w < o.Warmup; w++)
-            await RequestResult.RunAsync(http, uri, o.Model, "warm up " + w, 8, CancellationToken.None);
+            await RequestResult.RunAsync(http, uri, o.Model, "warm up " + w, 32, CancellationToken.None);
         var results = new System.Collections.Concurrent.ConcurrentBag<RequestResult>();
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async client =>
@@ -79,7 +79,7 @@ internal sealed record Options(string Url, string Model, string Label, string? C
         string? url = null, model = null, compare = null, json = null;
         string label = "microai", compareLabel = "llama-server";
         int[] concurrency = [1];
-        int requests = 4, turns = 1, maxTokens = 64, promptWords = 32, shared = 0, seed = 1, warmup = 1;
+        int requests = 4, turns = 1, maxTokens = 64, promptWords = 32, shared = 0, seed = 1, warmup = 3;
         static int I(string v) => int.Parse(v, CultureInfo.InvariantCulture);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
