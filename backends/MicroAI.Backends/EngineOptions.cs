@@ -18,6 +18,9 @@ public sealed class EngineOptions
     /// <summary>Most tokens per decode call (prompt chunk size).</summary>
     public int BatchSize { get; set; } = 512;
 
+    /// <summary>Longest time a generation request may take, queue included (0 = no limit): queued past it → 503, generating past it → finish_reason "length".</summary>
+    public double RequestTimeoutSeconds { get; set; }
+
     /// <summary>Requests that may wait for a slot, per model, before 429.</summary>
     public int MaxQueuedRequests { get; set; } = 64;
 
@@ -44,6 +47,7 @@ public sealed class EngineOptions
         if (GpuLayers < -1) yield return "MicroAI:GpuLayers must be -1 (all), 0 (none) or a layer count.";
         if (BatchSize is < 1 or > 65536) yield return "MicroAI:BatchSize must be between 1 and 65536.";
         if (MaxQueuedRequests < 0) yield return "MicroAI:MaxQueuedRequests must be 0 or positive.";
+        if (RequestTimeoutSeconds < 0) yield return "MicroAI:RequestTimeoutSeconds must be 0 (no limit) or positive.";
         if (PromptCacheMiB < 0) yield return "MicroAI:PromptCacheMiB must be 0 (off) or positive.";
         if (!Models.KeepAlive.TryParse(KeepAlive, out _)) yield return $"MicroAI:KeepAlive '{KeepAlive}' is not a duration (5m, 30s, -1, 0).";
         if (MemoryBudgetMiB < 0) yield return "MicroAI:MemoryBudgetMiB must be 0 (automatic) or positive.";

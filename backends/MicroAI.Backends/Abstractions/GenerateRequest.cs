@@ -17,6 +17,12 @@ public sealed record GenerateRequest
     /// <summary>Upper bound of generated tokens; null means "until the context is full".</summary>
     public int? MaxTokens { get; init; }
 
+    /// <summary>
+    /// Longest time from submission to the last token. A request still queued when it passes fails
+    /// (QueueTimeout); one already generating finishes with <see cref="FinishReason.Length"/>.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; init; }
+
     /// <summary>Up to four stop strings; the matched text is not returned.</summary>
     public IReadOnlyList<string> Stop { get; init; } = [];
 }

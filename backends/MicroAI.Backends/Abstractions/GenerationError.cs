@@ -8,6 +8,8 @@ public enum GenerationErrorCode
     InvalidPrompt,
     /// <summary>The request queue of the model is full (retry later).</summary>
     QueueFull,
+    /// <summary>The request waited for a slot longer than its time limit (retry later).</summary>
+    QueueTimeout,
     /// <summary>The model could not be loaded.</summary>
     ModelLoadFailed,
     /// <summary>The engine failed while decoding.</summary>

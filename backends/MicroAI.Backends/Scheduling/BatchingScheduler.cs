@@ -89,7 +89,12 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 $"Model '{_model.Info.Id}' has {_options.MaxQueuedRequests} requests waiting already; retry later."));
         }
 
-        var sequence = new Sequence(prompt, request, maxTokens);
+        var sequence = new Sequence(prompt, request, maxTokens)
+        {
+            Deadline = request.TimeLimit is { } limit
+                ? System.Diagnostics.Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * System.Diagnostics.Stopwatch.Frequency)
+                : long.MaxValue,
+        };
         if (cancellationToken.CanBeCanceled)
         {
             sequence.CancelRegistration = cancellationToken.UnsafeRegister(static (state) =>
@@ -159,6 +164,15 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         {
             if (candidate.IsCancelled || !candidate.TryLeaveQueue())
             {
+                candidate.CancelRegistration.Dispose();
+                candidate.Events.Writer.TryComplete();
+                continue;
+            }
+            if (System.Diagnostics.Stopwatch.GetTimestamp() > candidate.Deadline)
+            {
+                Interlocked.Decrement(ref _queued);
+                candidate.Events.Writer.TryWrite(GenerationEvent.Fail(new GenerationError(GenerationErrorCode.QueueTimeout,
+                    $"The request waited for a free slot of '{_model.Info.Id}' longer than its time limit ({candidate.Request.TimeLimit!.Value.TotalSeconds:0.#} s); retry later.")));
                 candidate.CancelRegistration.Dispose();
                 candidate.Events.Writer.TryComplete();
                 continue;
@@ -265,11 +279,15 @@ internal sealed class BatchingScheduler : IGenerationScheduler
 
     private void Step()
     {
-        // 1. Cancelled sequences leave before any work is spent on them.
+        // 1. Cancelled sequences leave before any work is spent on them; those past their time
+        //    limit finish as if they had hit max_tokens.
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i] is { IsCancelled: true } seq)
                 Release(seq, complete: true);
+            else if (_slots[i] is { } late && now > late.Deadline)
+                Finish(late, FinishReason.Length);
         }
 
         // 2. Fill the batch: one token per generating sequence first (keeps their latency flat),

@@ -25,6 +25,9 @@ internal sealed class Sequence
         });
     }
 
+    /// <summary>Stopwatch timestamp after which the sequence ends (long.MaxValue: no limit).</summary>
+    public long Deadline { get; init; } = long.MaxValue;
+
     public int[] Prompt { get; }
     public GenerateRequest Request { get; }
     public int MaxTokens { get; }

@@ -15,8 +15,11 @@ namespace MicroAI.Server.Generation;
 /// Whatever happens (error, disconnect), every submitted sequence is cancelled on the way out, so
 /// no slot outlives its HTTP request.
 /// </summary>
-internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Observability.MicroAIMetrics metrics, ILogger<CompletionResponder> logger)
+internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Observability.MicroAIMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> engine, ILogger<CompletionResponder> logger)
 {
+    private readonly TimeSpan? _timeLimit = engine.Value.RequestTimeoutSeconds > 0 ? TimeSpan.FromSeconds(engine.Value.RequestTimeoutSeconds) : null;
+
     public async Task RespondAsync(HttpContext http, GenerationPlan plan)
     {
         var started = time.GetTimestamp();
@@ -36,7 +39,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
             var settings = model.Entry.Settings;
             for (var i = 0; i < streams.Length; i++)
             {
-                var request = WithModelDefaults(plan.Choices[i], plan, settings, i % plan.ChoicesPerPrompt);
+                var request = WithModelDefaults(plan.Choices[i], plan, settings, i % plan.ChoicesPerPrompt) with { TimeLimit = _timeLimit };
                 var submitted = model.Scheduler.Submit(request, cts.Token);
                 if (submitted.Error is { } error)
                 {

@@ -12,6 +12,7 @@ internal static class ErrorMapping
         GenerationErrorCode.ContextLengthExceeded => ApiError.BadRequest(e.Message, e.Param, "context_length_exceeded"),
         GenerationErrorCode.InvalidPrompt => ApiError.BadRequest(e.Message, e.Param),
         GenerationErrorCode.QueueFull => ApiError.Busy(e.Message),
+        GenerationErrorCode.QueueTimeout => ApiError.Unavailable(e.Message),
         GenerationErrorCode.ShuttingDown => ApiError.Unavailable(e.Message),
         GenerationErrorCode.ModelLoadFailed => ApiError.Server(e.Message, "model_load_failed"),
         _ => ApiError.Server(e.Message, "engine_failure"),
