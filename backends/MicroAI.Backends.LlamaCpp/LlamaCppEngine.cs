@@ -23,8 +23,8 @@ internal sealed class LlamaCppEngine(IOptions<EngineOptions> options, ILoggerFac
         {
             throw new ModelLoadException("The llama.cpp engine is not available: " + ex.Message, ex);
         }
-        if (settings.GpuLayers != 0 && !LlamaRuntime.Devices.Any(d => d.Type is "gpu" or "igpu"))
-            _logger.LogInformation("No GPU device found by ggml; model {Model} runs on the CPU.", entry.Id);
-        return LlamaModel.Load(entry, settings, _logger);
+        var placement = DevicePlacement.Choose(LlamaRuntime.Devices, settings);
+        _logger.LogInformation("Model {Model} goes on {Device} ({Reason}).", entry.Id, placement.Device?.Name ?? "the CPU", placement.Reason);
+        return LlamaModel.Load(entry, settings, placement, _logger);
     }
 }

@@ -27,10 +27,22 @@ internal sealed unsafe class LlamaModel : ITextModel
     internal SafeLlamaModelHandle Handle => _handle;
     internal nint Vocab => _vocab;
 
-    public static LlamaModel Load(ModelEntry entry, ModelLoadSettings settings, ILogger logger)
+    public static LlamaModel Load(ModelEntry entry, ModelLoadSettings settings, ILogger logger) =>
+        Load(entry, settings, new Placement(null, settings.GpuLayers, "engine default"), logger);
+
+    public static LlamaModel Load(ModelEntry entry, ModelLoadSettings settings, Placement placement, ILogger logger)
     {
         var mp = LlamaNative.llama_model_default_params();
-        mp.n_gpu_layers = settings.GpuLayers;
+        mp.n_gpu_layers = placement.GpuLayers;
+        // One device: a NULL-terminated ggml_backend_dev_t list that lives through the load call.
+        var devices = stackalloc nint[2];
+        if (placement.Device is { } device)
+        {
+            devices[0] = device.Handle;
+            devices[1] = 0;
+            mp.devices = (nint)devices;
+            mp.split_mode = 0; // LLAMA_SPLIT_MODE_NONE: the whole offloaded part on that device
+        }
         var raw = LlamaNative.llama_model_load_from_file(entry.Path, mp);
         if (raw == 0)
             throw new ModelLoadException($"llama.cpp could not load '{entry.Path}' (see the log above for its reason: not a GGUF file, an unsupported architecture, or not enough memory).");

@@ -4,7 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace MicroAI.Backends.LlamaCpp;
 
 /// <summary>A compute device ggml found (CPU, CUDA, Vulkan, Metal ...).</summary>
-public sealed record LlamaDevice(string Name, string Description, string Type, ulong FreeBytes, ulong TotalBytes);
+public sealed record LlamaDevice(string Name, string Description, string Type, ulong FreeBytes, ulong TotalBytes)
+{
+    /// <summary>ggml_backend_dev_t, for llama_model_params.devices.</summary>
+    internal nint Handle { get; init; }
+
+    public bool IsGpu => Type is "gpu" or "igpu";
+}
 
 /// <summary>
 /// Process-wide llama.cpp initialisation, done once: library resolution, ggml backends loaded from
@@ -60,7 +66,7 @@ public static class LlamaRuntime
                     GgmlBackendDeviceType.Accelerator => "accelerator",
                     _ => "other",
                 },
-                free, total));
+                free, total) { Handle = dev });
         }
         return list;
     }

@@ -15,6 +15,9 @@ public sealed class EngineOptions
     /// <summary>Layers offloaded to a GPU; -1 = all, 0 = CPU only.</summary>
     public int GpuLayers { get; set; } = -1;
 
+    /// <summary>Where models run: "auto" (the GPU with the most free memory when the model fits, else the CPU), "cpu", or a device name from GET /api/devices.</summary>
+    public string Device { get; set; } = "auto";
+
     /// <summary>Most tokens per decode call (prompt chunk size).</summary>
     public int BatchSize { get; set; } = 512;
 

@@ -51,6 +51,8 @@ public sealed class ModelSettings
 
     public int? ContextSize { get; set; }
     public int? GpuLayers { get; set; }
+    /// <summary>"auto", "cpu" or a device name ("CUDA0", "Vulkan1", "Metal").</summary>
+    public string? Device { get; set; }
     public int? ParallelSlots { get; set; }
     /// <summary>Never unload this model (idle or to make room).</summary>
     public bool? Pinned { get; set; }
@@ -73,6 +75,7 @@ public sealed class ModelSettings
         ChatTemplate = configured?.ChatTemplate ?? defaults?.ChatTemplate,
         ContextSize = configured?.ContextSize ?? defaults?.ContextSize,
         GpuLayers = configured?.GpuLayers ?? defaults?.GpuLayers,
+        Device = configured?.Device,
         ParallelSlots = configured?.ParallelSlots,
         Pinned = configured?.Pinned,
         KeepAlive = configured?.KeepAlive,

@@ -12,6 +12,9 @@ public interface IModelEngine
     ITextModel LoadTextModel(ModelEntry entry, ModelLoadSettings settings);
 }
 
-public sealed record ModelLoadSettings(int GpuLayers, string? ChatTemplate);
+/// <param name="GpuLayers">Layers to offload; -1 all.</param>
+/// <param name="Device">"auto" (the GPU with the most free memory if the model fits, else the CPU), "cpu", or a device name ("CUDA0").</param>
+/// <param name="EstimatedBytes">The model's size once loaded (weights + KV cache), for automatic placement.</param>
+public sealed record ModelLoadSettings(int GpuLayers, string? ChatTemplate, string? Device = null, long EstimatedBytes = 0);
 
 public sealed class ModelLoadException(string message, Exception? inner = null) : Exception(message, inner);

@@ -165,7 +165,8 @@ internal sealed class ModelHost : IModelHost
     {
         var started = DateTime.UtcNow;
         var settings = entry.Settings;
-        var model = engine.LoadTextModel(entry, new ModelLoadSettings(settings.GpuLayers ?? _options.GpuLayers, settings.ChatTemplate));
+        var model = engine.LoadTextModel(entry, new ModelLoadSettings(settings.GpuLayers ?? _options.GpuLayers, settings.ChatTemplate,
+            settings.Device ?? _options.Device, estimate));
         try
         {
             var (context, slots) = ContextOf(entry, model.Info.TrainingContextLength);
