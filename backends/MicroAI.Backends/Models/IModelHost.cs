@@ -42,7 +42,8 @@ public readonly record struct ModelLookup(LoadedTextModel? Model, ModelLookupErr
     /// <summary>Keeps the model loaded until disposed (a no-op for failed lookups).</summary>
     public ModelLease Lease { get; init; }
 
-    public static ModelLookup Ok(LoadedTextModel model) => new(model, ModelLookupError.None, null) { Lease = new ModelLease(model) };
+    /// <summary>A lookup holding a lease the caller already took with <see cref="LoadedTextModel.TryAcquire"/>.</summary>
+    public static ModelLookup Leased(LoadedTextModel model) => new(model, ModelLookupError.None, null) { Lease = new ModelLease(model) };
     public static ModelLookup Fail(ModelLookupError error, string message) => new(null, error, message);
 }
 
@@ -51,11 +52,7 @@ public readonly struct ModelLease : IDisposable
 {
     private readonly LoadedTextModel? _model;
 
-    internal ModelLease(LoadedTextModel model)
-    {
-        _model = model;
-        model.Acquire();
-    }
+    internal ModelLease(LoadedTextModel model) => _model = model;
 
     public void Dispose() => _model?.Release();
 }
@@ -80,14 +77,27 @@ public sealed class LoadedTextModel(ModelEntry entry, ITextModel model, IGenerat
     /// <summary>How long it stays loaded once idle; <see cref="KeepAlive.Forever"/> = until unloaded by hand.</summary>
     public TimeSpan KeepAliveFor { get; set; }
 
-    public int ActiveLeases => Volatile.Read(ref _leases);
+    /// <summary>Requests holding the model; negative once it is closing (no new leases).</summary>
+    public int ActiveLeases => Math.Max(Volatile.Read(ref _leases), 0);
     public TimeSpan IdleFor => ActiveLeases > 0 ? TimeSpan.Zero : _time.GetElapsedTime(Volatile.Read(ref _lastUsed));
     public bool CanUnload => !Pinned && ActiveLeases == 0;
 
-    internal void Acquire()
+    private const int Closed = int.MinValue / 2;
+
+    /// <summary>Takes a lease unless the model is being unloaded (then the caller looks it up again).</summary>
+    internal bool TryAcquire()
     {
-        Interlocked.Increment(ref _leases);
-        Volatile.Write(ref _lastUsed, _time.GetTimestamp());
+        while (true)
+        {
+            var n = Volatile.Read(ref _leases);
+            if (n < 0)
+                return false;
+            if (Interlocked.CompareExchange(ref _leases, n + 1, n) == n)
+            {
+                Volatile.Write(ref _lastUsed, _time.GetTimestamp());
+                return true;
+            }
+        }
     }
 
     internal void Release()
@@ -95,4 +105,10 @@ public sealed class LoadedTextModel(ModelEntry entry, ITextModel model, IGenerat
         Volatile.Write(ref _lastUsed, _time.GetTimestamp());
         Interlocked.Decrement(ref _leases);
     }
+
+    /// <summary>Closes the model to new leases if it has none; the one atomic step that makes "idle" safe to unload.</summary>
+    internal bool TryClose() => Interlocked.CompareExchange(ref _leases, Closed, 0) == 0;
+
+    /// <summary>Closes it whatever its leases (explicit unload: the model was deleted or replaced).</summary>
+    internal void ForceClose() => Interlocked.Add(ref _leases, Closed);
 }

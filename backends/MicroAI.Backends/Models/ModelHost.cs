@@ -93,10 +93,16 @@ internal sealed class ModelHost : IModelHost
         }
         if (_loaded.TryGetValue(entry.Id, out var hot))
         {
-            if (SameFile(hot.Entry, entry))
-                return ModelLookup.Ok(hot);
-            _logger.LogInformation("Model {Model} changed on disk ({Old} → {New}); reloading.", entry.Id, hot.Entry.Path, entry.Path);
-            await UnloadAsync(entry.Id).ConfigureAwait(false);
+            if (!SameFile(hot.Entry, entry))
+            {
+                _logger.LogInformation("Model {Model} changed on disk ({Old} → {New}); reloading.", entry.Id, hot.Entry.Path, entry.Path);
+                await UnloadAsync(entry.Id).ConfigureAwait(false);
+            }
+            else if (hot.TryAcquire())
+            {
+                return ModelLookup.Leased(hot);
+            }
+            // Otherwise it is being unloaded: the locked path below waits for that and loads it again.
         }
         if (!entry.Capabilities.Contains("completion"))
             return ModelLookup.Fail(ModelLookupError.NotATextModel, $"The model '{entry.Id}' does not generate text (its capabilities: {string.Join(", ", entry.Capabilities)}).");
@@ -107,15 +113,17 @@ internal sealed class ModelHost : IModelHost
         await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_loaded.TryGetValue(entry.Id, out hot))
-                return ModelLookup.Ok(hot);
+            // Unloads also hold this lock, so a resident model here is not closing.
+            if (_loaded.TryGetValue(entry.Id, out hot) && hot.TryAcquire())
+                return ModelLookup.Leased(hot);
             var (context, slots) = ContextOf(entry, trainingContext: entry.Manifest?.ContextLength);
             var estimate = ModelMemoryEstimator.Estimate(entry, context * slots);
             if (await MakeRoomAsync(entry.Id, estimate).ConfigureAwait(false) is { } noRoom)
                 return ModelLookup.Fail(ModelLookupError.NoCapacity, noRoom);
             var loaded = await Task.Run(() => Load(engine, entry, estimate), CancellationToken.None).ConfigureAwait(false);
+            loaded.TryAcquire();
             _loaded[entry.Id] = loaded;
-            return ModelLookup.Ok(loaded);
+            return ModelLookup.Leased(loaded);
         }
         catch (ModelLoadException ex)
         {
@@ -143,7 +151,7 @@ internal sealed class ModelHost : IModelHost
                 break;
             _logger.LogInformation("Unloading idle model {Victim} to make room for {Model} ({Needed} MiB; budget {Budget} MiB)",
                 victim.Entry.Id, id, needed >> 20, _budget >> 20);
-            await UnloadCoreAsync(victim.Entry.Id).ConfigureAwait(false);
+            await UnloadCoreAsync(victim.Entry.Id, force: false).ConfigureAwait(false);
         }
         var used = Used();
         if (used + needed <= _budget || _loaded.IsEmpty)
@@ -206,9 +214,7 @@ internal sealed class ModelHost : IModelHost
         await _loadLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (onlyIfIdle && (!_loaded.TryGetValue(id, out var m) || !m.CanUnload))
-                return false; // a request took it while the sweep waited for the lock
-            return await UnloadCoreAsync(id).ConfigureAwait(false);
+            return await UnloadCoreAsync(id, force: !onlyIfIdle).ConfigureAwait(false);
         }
         finally
         {
@@ -216,11 +222,19 @@ internal sealed class ModelHost : IModelHost
         }
     }
 
-    /// <summary>Unloads under the load lock.</summary>
-    private async Task<bool> UnloadCoreAsync(string id)
+    /// <summary>
+    /// Unloads under the load lock. Without <paramref name="force"/> only a model without leases
+    /// and not pinned goes, and closing it to new leases is atomic with that check.
+    /// </summary>
+    private async Task<bool> UnloadCoreAsync(string id, bool force)
     {
-        if (!_loaded.TryRemove(id, out var loaded))
+        if (!_loaded.TryGetValue(id, out var loaded))
             return false;
+        if (force)
+            loaded.ForceClose();
+        else if (loaded.Pinned || !loaded.TryClose())
+            return false; // a request holds it (or took it while we waited for the lock)
+        _loaded.TryRemove(id, out _);
         await loaded.Scheduler.DisposeAsync().ConfigureAwait(false);
         loaded.Model.Dispose();
         _logger.LogInformation("Unloaded model {Model}", id);

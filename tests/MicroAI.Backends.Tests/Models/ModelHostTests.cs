@@ -64,7 +64,10 @@ public sealed class ModelHostTests
 
         var lookup = await host.GetTextModelAsync("m", CancellationToken.None);
 
-        Assert.Equal(new ModelLoadSettings(7, "chatml"), engine.LastSettings);
+        Assert.Equal(7, engine.LastSettings!.GpuLayers);
+        Assert.Equal("chatml", engine.LastSettings.ChatTemplate);
+        Assert.Equal("auto", engine.LastSettings.Device);
+        Assert.True(engine.LastSettings.EstimatedBytes > 0);
         Assert.Equal(128, lookup.Model!.Decoder.ContextPerSlot);
         Assert.Equal(1, lookup.Model.Decoder.Slots);
     }
