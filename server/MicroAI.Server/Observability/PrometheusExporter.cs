@@ -60,25 +60,20 @@ public sealed class PrometheusExporter : IDisposable
         var loaded = _host.Loaded;
         Header(sb, "microai_loaded_models", "Models resident in memory", "gauge");
         sb.Append("microai_loaded_models ").Append(loaded.Count).Append('\n');
-        Header(sb, "microai_model_bytes", "Size of each resident model's weights", "gauge");
-        foreach (var m in loaded)
-            sb.Append("microai_model_bytes{model=\"").Append(Escape(m.Entry.Id)).Append("\"} ").Append(m.Info.SizeBytes).Append('\n');
-        Header(sb, "microai_queue_depth", "Requests waiting for a slot", "gauge");
-        foreach (var m in loaded)
-            sb.Append("microai_queue_depth{model=\"").Append(Escape(m.Entry.Id)).Append("\"} ").Append(m.Scheduler.Stats.QueuedRequests).Append('\n');
-        Header(sb, "microai_busy_slots", "Slots generating or prefilling", "gauge");
-        foreach (var m in loaded)
-            sb.Append("microai_busy_slots{model=\"").Append(Escape(m.Entry.Id)).Append("\"} ").Append(m.Scheduler.Stats.ActiveSequences).Append('\n');
-        Header(sb, "microai_slots", "Slots per model", "gauge");
-        foreach (var m in loaded)
-            sb.Append("microai_slots{model=\"").Append(Escape(m.Entry.Id)).Append("\"} ").Append(m.Scheduler.Stats.Slots).Append('\n');
-        Header(sb, "microai_prompt_cache_restores_total", "Conversations restored from the host-RAM prompt cache", "counter");
-        foreach (var m in loaded)
-            sb.Append("microai_prompt_cache_restores_total{model=\"").Append(Escape(m.Entry.Id)).Append("\"} ").Append(m.Scheduler.Stats.PromptCacheRestores).Append('\n');
-        Header(sb, "microai_prompt_cache_bytes", "Host RAM held by the prompt cache", "gauge");
-        foreach (var m in loaded)
-            sb.Append("microai_prompt_cache_bytes{model=\"").Append(Escape(m.Entry.Id)).Append("\"} ").Append(m.Scheduler.Stats.PromptCacheBytes).Append('\n');
+        PerModel(sb, loaded, "microai_model_bytes", "Size of each resident model's weights", "gauge", m => m.Info.SizeBytes);
+        PerModel(sb, loaded, "microai_queue_depth", "Requests waiting for a slot", "gauge", m => m.Scheduler.Stats.QueuedRequests);
+        PerModel(sb, loaded, "microai_busy_slots", "Slots generating or prefilling", "gauge", m => m.Scheduler.Stats.ActiveSequences);
+        PerModel(sb, loaded, "microai_slots", "Slots per model", "gauge", m => m.Scheduler.Stats.Slots);
+        PerModel(sb, loaded, "microai_prompt_cache_restores_total", "Conversations restored from the host-RAM prompt cache", "counter", m => m.Scheduler.Stats.PromptCacheRestores);
+        PerModel(sb, loaded, "microai_prompt_cache_bytes", "Host RAM held by the prompt cache", "gauge", m => m.Scheduler.Stats.PromptCacheBytes);
         return sb.ToString();
+    }
+
+    private static void PerModel(StringBuilder sb, IReadOnlyCollection<LoadedTextModel> models, string name, string help, string type, Func<LoadedTextModel, long> value)
+    {
+        Header(sb, name, help, type);
+        foreach (var m in models)
+            sb.Append(name).Append("{model=\"").Append(Escape(m.Entry.Id)).Append("\"} ").Append(value(m)).Append('\n');
     }
 
     private string Help(string name)
