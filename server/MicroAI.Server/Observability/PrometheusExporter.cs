@@ -60,7 +60,7 @@ public sealed class PrometheusExporter : IDisposable
         var loaded = _host.Loaded;
         Header(sb, "microai_loaded_models", "Models resident in memory", "gauge");
         sb.Append("microai_loaded_models ").Append(loaded.Count).Append('\n');
-        PerModel(sb, loaded, "microai_model_bytes", "Size of each resident model's weights", "gauge", m => m.Info.SizeBytes);
+        PerModel(sb, loaded, "microai_model_bytes", "Size of each resident model's weights", "gauge", m => (long)m.Info.SizeBytes);
         PerModel(sb, loaded, "microai_queue_depth", "Requests waiting for a slot", "gauge", m => m.Scheduler.Stats.QueuedRequests);
         PerModel(sb, loaded, "microai_busy_slots", "Slots generating or prefilling", "gauge", m => m.Scheduler.Stats.ActiveSequences);
         PerModel(sb, loaded, "microai_slots", "Slots per model", "gauge", m => m.Scheduler.Stats.Slots);
