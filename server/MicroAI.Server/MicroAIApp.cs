@@ -52,6 +52,10 @@ public static class MicroAIApp
         var app = builder.Build();
         ThrowOnInvalidEngineOptions(app);
 
+        // A bug must still answer in OpenAI's shape (and log), never with an empty 500.
+        app.UseExceptionHandler(failed => failed.Run(context =>
+            OpenAI.ApiError.Server("The server failed while handling the request; the details are in its log.", "internal_error")
+                .WriteResponseAsync(context.Response)));
         app.Services.GetRequiredService<Observability.PrometheusExporter>(); // listen from the first request on
         app.UseRequestMetrics();
         app.UseSwagger();

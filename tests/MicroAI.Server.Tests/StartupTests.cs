@@ -36,6 +36,26 @@ public sealed class StartupTests
         Assert.Equal("model_not_found", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task An_unexpected_exception_is_a_500_in_openai_shape()
+    {
+        var data = Directory.CreateTempSubdirectory("microai-startup-tests-");
+        var app = MicroAIApp.Build(["--urls", "http://127.0.0.1:0", "--MicroAI:DataDirectory=" + data.FullName,
+            "--MicroAI:OllamaModelsDirectory=none", "--Logging:LogLevel:Default=None"]);
+        app.MapGet("/test/boom", (Func<string>)(() => throw new InvalidOperationException("boom")));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await using var server = new RunningServer(app, new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") }, data);
+
+        using var response = await server.Http.GetAsync("test/boom");
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var error = doc.RootElement.GetProperty("error");
+        Assert.Equal("server_error", error.GetProperty("type").GetString());
+        Assert.DoesNotContain("boom", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task<JsonElement> PollHealthAsync(HttpClient http, HttpStatusCode expected)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
