@@ -42,6 +42,23 @@ public sealed class LlamaGenerationTests : IDisposable
     }
 
     [Fact]
+    public async Task Greedy_output_is_the_same_alone_and_among_eight_concurrent_sequences()
+    {
+        string[] prompts = ["Once upon a time", "The little dog", "Lily and Tom", "One day, a bird", "The sun was", "A big red ball", "Mom said", "The cat"];
+        var alone = new List<string>();
+        await using (var single = CreateScheduler(slots: 1))
+        {
+            foreach (var p in prompts)
+                alone.Add((await GenerateAsync(single, Greedy(p, maxTokens: 30))).Text);
+        }
+
+        await using var eight = CreateScheduler(slots: 8, batchSize: 64);
+        var together = await Task.WhenAll(prompts.Select(p => GenerateAsync(eight, Greedy(p, maxTokens: 30))));
+
+        Assert.Equal(alone, together.Select(t => t.Text));
+    }
+
+    [Fact]
     public async Task Stop_string_ends_real_generation()
     {
         await using var scheduler = CreateScheduler(slots: 1);
