@@ -9,7 +9,16 @@ public interface IModelEngine
     ModelFormat Format { get; }
 
     /// <summary>Loads a text model; throws <see cref="ModelLoadException"/> with a clear message on failure.</summary>
-    ITextModel LoadTextModel(ModelEntry entry, ModelLoadSettings settings);
+    ITextModel LoadTextModel(ModelEntry entry, ModelLoadSettings settings) =>
+        throw new ModelLoadException($"The {Name} engine does not generate text.");
+
+    /// <summary>
+    /// Loads a model for one whole-request capability ("classification", "embeddings", "rerank"):
+    /// the result implements the matching interface (<see cref="IClassificationModel"/>, …).
+    /// Throws <see cref="ModelLoadException"/> with a clear message on failure.
+    /// </summary>
+    IInferenceModel LoadInferenceModel(ModelEntry entry, string capability, ModelLoadSettings settings) =>
+        throw new ModelLoadException($"The {Name} engine cannot serve '{capability}' with '{entry.Id}'.");
 }
 
 /// <param name="GpuLayers">Layers to offload; -1 all.</param>

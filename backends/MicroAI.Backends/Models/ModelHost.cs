@@ -20,7 +20,7 @@ internal sealed class ModelHost : IModelHost
     private readonly EngineOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, LoadedTextModel> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, LoadedModel> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _loadLock = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
@@ -45,13 +45,13 @@ internal sealed class ModelHost : IModelHost
     /// <summary>Unloads idle models whose keep-alive has passed.</summary>
     internal async Task SweepAsync()
     {
-        foreach (var m in _loaded.Values)
+        foreach (var (key, m) in _loaded)
         {
             if (m.CanUnload && m.KeepAliveFor != KeepAlive.Forever && m.IdleFor >= m.KeepAliveFor)
             {
                 try
                 {
-                    await UnloadAsync(m.Entry.Id, onlyIfIdle: true).ConfigureAwait(false);
+                    await UnloadKeyAsync(key).ConfigureAwait(false);
                 }
                 catch (ObjectDisposedException)
                 {
@@ -65,33 +65,56 @@ internal sealed class ModelHost : IModelHost
 
     public IReadOnlyList<ModelEntry> ListModels() => _catalog.List();
 
-    public IReadOnlyCollection<LoadedTextModel> Loaded => (IReadOnlyCollection<LoadedTextModel>)_loaded.Values;
+    public IReadOnlyCollection<LoadedModel> Loaded => (IReadOnlyCollection<LoadedModel>)_loaded.Values;
 
     public ValueTask<ModelLookup> GetTextModelAsync(string? id, CancellationToken cancellationToken) => GetTextModelAsync(id, null, cancellationToken);
 
     public async ValueTask<ModelLookup> GetTextModelAsync(string? id, TimeSpan? keepAlive, CancellationToken cancellationToken)
     {
-        var lookup = await ResolveAsync(id, cancellationToken).ConfigureAwait(false);
+        var (model, error, message) = await AcquireAsync(id, LoadedTextModel.CompletionCapability, keepAlive, cancellationToken).ConfigureAwait(false);
+        return model is LoadedTextModel text ? ModelLookup.Leased(text) : ModelLookup.Fail(error, message!);
+    }
+
+    public async ValueTask<InferenceLookup> GetInferenceModelAsync(string? id, string capability, TimeSpan? keepAlive, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(capability);
+        var (model, error, message) = await AcquireAsync(id, capability, keepAlive, cancellationToken).ConfigureAwait(false);
+        return model is LoadedInferenceModel m ? InferenceLookup.Leased(m) : InferenceLookup.Fail(error, message!);
+    }
+
+    /// <summary>
+    /// Where a loaded model lives in <see cref="_loaded"/>: a GGUF model can be resident twice, as
+    /// a generator and as an embedder (a separate context), so non-text uses get their own key.
+    /// </summary>
+    private static string KeyOf(string id, string capability) =>
+        capability == LoadedTextModel.CompletionCapability ? id : id + "#" + capability;
+
+    private async ValueTask<(LoadedModel? Model, ModelLookupError Error, string? Message)> AcquireAsync(string? id, string capability, TimeSpan? keepAlive, CancellationToken cancellationToken)
+    {
+        var lookup = await ResolveAsync(id, capability, cancellationToken).ConfigureAwait(false);
         if (lookup.Model is { } model && keepAlive is { } requested)
             model.KeepAliveFor = requested;
         return lookup;
     }
 
-    private async ValueTask<ModelLookup> ResolveAsync(string? id, CancellationToken cancellationToken)
+    private async ValueTask<(LoadedModel? Model, ModelLookupError Error, string? Message)> ResolveAsync(string? id, string capability, CancellationToken cancellationToken)
     {
+        static (LoadedModel?, ModelLookupError, string?) Fail(ModelLookupError e, string m) => (null, e, m);
+        static (LoadedModel?, ModelLookupError, string?) Leased(LoadedModel m) => (m, ModelLookupError.None, null);
         id ??= DefaultModelId;
         if (string.IsNullOrEmpty(id))
-            return ModelLookup.Fail(ModelLookupError.NotFound, "No model was named in the request and no default model is configured.");
+            return Fail(ModelLookupError.NotFound, "No model was named in the request and no default model is configured.");
         // The catalog is asked every time (a manifest read, tens of microseconds): a model removed or
         // replaced through the CLI or /api must not keep being served from memory.
         var entry = _catalog.Find(id);
         if (entry is null)
         {
-            if (_loaded.ContainsKey(id))
+            if (_loaded.Values.Any(m => string.Equals(m.Entry.Id, id, StringComparison.OrdinalIgnoreCase)))
                 await UnloadAsync(id).ConfigureAwait(false);
-            return ModelLookup.Fail(ModelLookupError.NotFound, $"The model '{id}' does not exist.");
+            return Fail(ModelLookupError.NotFound, $"The model '{id}' does not exist.");
         }
-        if (_loaded.TryGetValue(entry.Id, out var hot))
+        var key = KeyOf(entry.Id, capability);
+        if (_loaded.TryGetValue(key, out var hot))
         {
             if (!SameFile(hot.Entry, entry))
             {
@@ -100,35 +123,42 @@ internal sealed class ModelHost : IModelHost
             }
             else if (hot.TryAcquire())
             {
-                return ModelLookup.Leased(hot);
+                return Leased(hot);
             }
             // Otherwise it is being unloaded: the locked path below waits for that and loads it again.
         }
-        if (!entry.Capabilities.Contains("completion"))
-            return ModelLookup.Fail(ModelLookupError.NotATextModel, $"The model '{entry.Id}' does not generate text (its capabilities: {string.Join(", ", entry.Capabilities)}).");
+        var isText = capability == LoadedTextModel.CompletionCapability;
+        if (!entry.Capabilities.Contains(capability))
+        {
+            var what = isText ? "does not generate text" : $"does not support {capability}";
+            var has = entry.Capabilities.Count == 0 ? "none known" : string.Join(", ", entry.Capabilities);
+            return Fail(ModelLookupError.NotATextModel, $"The model '{entry.Id}' {what} (its capabilities: {has}).");
+        }
         var engine = _engines.FirstOrDefault(e => e.Format == entry.Format);
         if (engine is null)
-            return ModelLookup.Fail(ModelLookupError.NotATextModel, $"The model '{id}' ({entry.Format}) cannot generate text on this server.");
+            return Fail(ModelLookupError.NotATextModel, $"The model '{id}' ({entry.Format}) cannot be served on this server: no {entry.Format} engine is installed.");
 
         await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // Unloads also hold this lock, so a resident model here is not closing.
-            if (_loaded.TryGetValue(entry.Id, out hot) && hot.TryAcquire())
-                return ModelLookup.Leased(hot);
+            if (_loaded.TryGetValue(key, out hot) && hot.TryAcquire())
+                return Leased(hot);
             var (context, slots) = ContextOf(entry, trainingContext: entry.Manifest?.ContextLength);
-            var estimate = ModelMemoryEstimator.Estimate(entry, context * slots);
+            var estimate = ModelMemoryEstimator.Estimate(entry, isText ? context * slots : 0);
             if (await MakeRoomAsync(entry.Id, estimate).ConfigureAwait(false) is { } noRoom)
-                return ModelLookup.Fail(ModelLookupError.NoCapacity, noRoom);
-            var loaded = await Task.Run(() => Load(engine, entry, estimate), CancellationToken.None).ConfigureAwait(false);
+                return Fail(ModelLookupError.NoCapacity, noRoom);
+            LoadedModel loaded = isText
+                ? await Task.Run(() => Load(engine, entry, estimate), CancellationToken.None).ConfigureAwait(false)
+                : await Task.Run(() => LoadInference(engine, entry, capability, estimate), CancellationToken.None).ConfigureAwait(false);
             loaded.TryAcquire();
-            _loaded[entry.Id] = loaded;
-            return ModelLookup.Leased(loaded);
+            _loaded[key] = loaded;
+            return Leased(loaded);
         }
         catch (ModelLoadException ex)
         {
             _logger.LogError("Loading model {Model} failed: {Reason}", entry.Id, ex.Message);
-            return ModelLookup.Fail(ModelLookupError.LoadFailed, ex.Message);
+            return Fail(ModelLookupError.LoadFailed, ex.Message);
         }
         finally
         {
@@ -145,13 +175,13 @@ internal sealed class ModelHost : IModelHost
     private async Task<string?> MakeRoomAsync(string id, long needed)
     {
         long Used() => _loaded.Values.Sum(m => m.EstimatedBytes);
-        foreach (var victim in _loaded.Values.Where(m => m.CanUnload).OrderByDescending(m => m.IdleFor).ToList())
+        foreach (var (victimKey, victim) in _loaded.Where(kv => kv.Value.CanUnload).OrderByDescending(kv => kv.Value.IdleFor).ToList())
         {
             if (Used() + needed <= _budget)
                 break;
             _logger.LogInformation("Unloading idle model {Victim} to make room for {Model} ({Needed} MiB; budget {Budget} MiB)",
                 victim.Entry.Id, id, needed >> 20, _budget >> 20);
-            await UnloadCoreAsync(victim.Entry.Id, force: false).ConfigureAwait(false);
+            await UnloadCoreAsync(victimKey, force: false).ConfigureAwait(false);
         }
         var used = Used();
         if (used + needed <= _budget || _loaded.IsEmpty)
@@ -203,18 +233,51 @@ internal sealed class ModelHost : IModelHost
         }
     }
 
+    private LoadedInferenceModel LoadInference(IModelEngine engine, ModelEntry entry, string capability, long estimate)
+    {
+        var started = DateTime.UtcNow;
+        var settings = entry.Settings;
+        var model = engine.LoadInferenceModel(entry, capability, new ModelLoadSettings(settings.GpuLayers ?? _options.GpuLayers, settings.ChatTemplate,
+            settings.Device ?? _options.Device, estimate));
+        _logger.LogInformation("Loaded model {Model} for {Capability} ({Description}) with {Engine} in {Ms:F0} ms",
+            entry.Id, capability, model.Description, engine.Name, (DateTime.UtcNow - started).TotalMilliseconds);
+        var keepAlive = settings.KeepAlive is { } k && KeepAlive.TryParse(k, out var parsed) ? parsed : _defaultKeepAlive;
+        return new LoadedInferenceModel(entry, capability, model, _time)
+        {
+            EstimatedBytes = estimate,
+            Pinned = settings.Pinned ?? string.Equals(entry.Id, _catalog.DefaultModelId, StringComparison.OrdinalIgnoreCase),
+            KeepAliveFor = keepAlive,
+        };
+    }
+
     /// <summary>Registry blobs are named by digest, so a new path means new content; loose files are compared by size and time too.</summary>
     private static bool SameFile(ModelRegistry.ModelEntry a, ModelRegistry.ModelEntry b) =>
         string.Equals(a.Path, b.Path, StringComparison.Ordinal) && a.SizeBytes == b.SizeBytes && a.CreatedUtc == b.CreatedUtc;
 
-    public ValueTask<bool> UnloadAsync(string id) => UnloadAsync(id, onlyIfIdle: false);
-
-    private async ValueTask<bool> UnloadAsync(string id, bool onlyIfIdle)
+    /// <summary>Unloads every resident use of the model (generator, embedder, …).</summary>
+    public async ValueTask<bool> UnloadAsync(string id)
     {
         await _loadLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            return await UnloadCoreAsync(id, force: !onlyIfIdle).ConfigureAwait(false);
+            var any = false;
+            foreach (var key in _loaded.Where(kv => string.Equals(kv.Value.Entry.Id, id, StringComparison.OrdinalIgnoreCase)).Select(kv => kv.Key).ToList())
+                any |= await UnloadCoreAsync(key, force: true).ConfigureAwait(false);
+            return any;
+        }
+        finally
+        {
+            _loadLock.Release();
+        }
+    }
+
+    /// <summary>Unloads one resident model if it is idle and not pinned.</summary>
+    private async ValueTask<bool> UnloadKeyAsync(string key)
+    {
+        await _loadLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await UnloadCoreAsync(key, force: false).ConfigureAwait(false);
         }
         finally
         {
@@ -226,18 +289,17 @@ internal sealed class ModelHost : IModelHost
     /// Unloads under the load lock. Without <paramref name="force"/> only a model without leases
     /// and not pinned goes, and closing it to new leases is atomic with that check.
     /// </summary>
-    private async Task<bool> UnloadCoreAsync(string id, bool force)
+    private async Task<bool> UnloadCoreAsync(string key, bool force)
     {
-        if (!_loaded.TryGetValue(id, out var loaded))
+        if (!_loaded.TryGetValue(key, out var loaded))
             return false;
         if (force)
             loaded.ForceClose();
         else if (loaded.Pinned || !loaded.TryClose())
             return false; // a request holds it (or took it while we waited for the lock)
-        _loaded.TryRemove(id, out _);
-        await loaded.Scheduler.DisposeAsync().ConfigureAwait(false);
-        loaded.Model.Dispose();
-        _logger.LogInformation("Unloaded model {Model}", id);
+        _loaded.TryRemove(key, out _);
+        await loaded.DisposeModelAsync().ConfigureAwait(false);
+        _logger.LogInformation("Unloaded model {Model} ({Capability})", loaded.Entry.Id, loaded.Capability);
         return true;
     }
 
@@ -245,10 +307,7 @@ internal sealed class ModelHost : IModelHost
     {
         await _sweeper.DisposeAsync().ConfigureAwait(false);
         foreach (var loaded in _loaded.Values)
-        {
-            await loaded.Scheduler.DisposeAsync().ConfigureAwait(false);
-            loaded.Model.Dispose();
-        }
+            await loaded.DisposeModelAsync().ConfigureAwait(false);
         _loaded.Clear();
         _loadLock.Dispose();
     }

@@ -60,20 +60,27 @@ public sealed class PrometheusExporter : IDisposable
         var loaded = _host.Loaded;
         Header(sb, "microai_loaded_models", "Models resident in memory", "gauge");
         sb.Append("microai_loaded_models ").Append(loaded.Count).Append('\n');
-        PerModel(sb, loaded, "microai_model_bytes", "Size of each resident model's weights", "gauge", m => (long)m.Info.SizeBytes);
-        PerModel(sb, loaded, "microai_queue_depth", "Requests waiting for a slot", "gauge", m => m.Scheduler.Stats.QueuedRequests);
-        PerModel(sb, loaded, "microai_busy_slots", "Slots generating or prefilling", "gauge", m => m.Scheduler.Stats.ActiveSequences);
-        PerModel(sb, loaded, "microai_slots", "Slots per model", "gauge", m => m.Scheduler.Stats.Slots);
-        PerModel(sb, loaded, "microai_prompt_cache_restores_total", "Conversations restored from the host-RAM prompt cache", "counter", m => m.Scheduler.Stats.PromptCacheRestores);
-        PerModel(sb, loaded, "microai_prompt_cache_bytes", "Host RAM held by the prompt cache", "gauge", m => m.Scheduler.Stats.PromptCacheBytes);
+        PerModel(sb, loaded, "microai_model_bytes", "Size of each resident model's weights", "gauge", m => m.SizeBytes);
+        var text = loaded.OfType<LoadedTextModel>().ToList();
+        PerModel(sb, text, "microai_queue_depth", "Requests waiting for a slot", "gauge", m => m.Scheduler.Stats.QueuedRequests);
+        PerModel(sb, text, "microai_busy_slots", "Slots generating or prefilling", "gauge", m => m.Scheduler.Stats.ActiveSequences);
+        PerModel(sb, text, "microai_slots", "Slots per model", "gauge", m => m.Scheduler.Stats.Slots);
+        PerModel(sb, text, "microai_prompt_cache_restores_total", "Conversations restored from the host-RAM prompt cache", "counter", m => m.Scheduler.Stats.PromptCacheRestores);
+        PerModel(sb, text, "microai_prompt_cache_bytes", "Host RAM held by the prompt cache", "gauge", m => m.Scheduler.Stats.PromptCacheBytes);
         return sb.ToString();
     }
 
-    private static void PerModel(StringBuilder sb, IReadOnlyCollection<LoadedTextModel> models, string name, string help, string type, Func<LoadedTextModel, long> value)
+    private static void PerModel<T>(StringBuilder sb, IReadOnlyCollection<T> models, string name, string help, string type, Func<T, long> value)
+        where T : LoadedModel
     {
         Header(sb, name, help, type);
         foreach (var m in models)
-            sb.Append(name).Append("{model=\"").Append(Escape(m.Entry.Id)).Append("\"} ").Append(value(m)).Append('\n');
+        {
+            sb.Append(name).Append("{model=\"").Append(Escape(m.Entry.Id));
+            if (m is not LoadedTextModel)
+                sb.Append("\",capability=\"").Append(Escape(m.Capability));
+            sb.Append("\"} ").Append(value(m)).Append('\n');
+        }
     }
 
     private string Help(string name)

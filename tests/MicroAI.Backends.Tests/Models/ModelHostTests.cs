@@ -147,7 +147,7 @@ public sealed class ModelHostTests
     internal static ModelEntry Entry(string id, ModelSettings? settings = null, ModelFormat format = ModelFormat.Gguf) =>
         new(id, $"/models/{id}.gguf", format, 1234, DateTimeOffset.UnixEpoch, "test", settings ?? new ModelSettings());
 
-    private sealed class FakeCatalog(IReadOnlyList<ModelEntry> entries, string? defaultId) : IModelCatalog
+    internal sealed class FakeCatalog(IReadOnlyList<ModelEntry> entries, string? defaultId) : IModelCatalog
     {
         public string? DefaultModelId => defaultId;
         public IReadOnlyList<string> Warnings => [];

@@ -1,0 +1,20 @@
+using MicroAI.Backends.Abstractions;
+using MicroAI.ModelRegistry;
+
+namespace MicroAI.Backends.Models;
+
+/// <summary>A resident whole-request model (classifier, embedder, reranker).</summary>
+public sealed class LoadedInferenceModel(ModelEntry entry, string capability, IInferenceModel model, TimeProvider? time = null)
+    : LoadedModel(entry, time)
+{
+    public IInferenceModel Model { get; } = model;
+
+    public override string Capability { get; } = capability;
+    public override long SizeBytes => Entry.SizeBytes;
+
+    internal override ValueTask DisposeModelAsync()
+    {
+        Model.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,26 @@
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Scheduling;
+using MicroAI.ModelRegistry;
+
+namespace MicroAI.Backends.Models;
+
+/// <summary>A resident text model: its info and the scheduler that owns its context.</summary>
+public sealed class LoadedTextModel(ModelEntry entry, ITextModel model, IGenerationScheduler scheduler, DecoderOptions decoder, TimeProvider? time = null)
+    : LoadedModel(entry, time)
+{
+    public const string CompletionCapability = "completion";
+
+    public TextModelInfo Info => Model.Info;
+    public ITextModel Model { get; } = model;
+    public IGenerationScheduler Scheduler { get; } = scheduler;
+    public DecoderOptions Decoder { get; } = decoder;
+
+    public override string Capability => CompletionCapability;
+    public override long SizeBytes => (long)Info.SizeBytes;
+
+    internal override async ValueTask DisposeModelAsync()
+    {
+        await Scheduler.DisposeAsync().ConfigureAwait(false);
+        Model.Dispose();
+    }
+}
