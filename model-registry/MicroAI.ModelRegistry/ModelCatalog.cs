@@ -162,6 +162,9 @@ public sealed partial class ModelCatalog : IModelCatalog
         return new ModelEntry(id, path, format, manifest.TotalSize, manifest.CreatedUtc, source, ModelSettings.Merge(configured, manifest.Defaults))
         {
             Manifest = manifest,
+            Files = manifest.Files.Count <= 1 && format == ModelFormat.Gguf
+                ? new Dictionary<string, string>()
+                : manifest.Files.GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => source == "ollama" ? g.First().ExternalPath ?? "" : Store.PathOf(g.First()), StringComparer.Ordinal),
         };
     }
 
@@ -191,6 +194,19 @@ public sealed partial class ModelCatalog : IModelCatalog
     {
         entry = null!;
         var full = Path.GetFullPath(path);
+        string? folderName = null;
+        if (Directory.Exists(full))
+        {
+            // An ONNX model folder (Hugging Face export, Magika): served through its model file.
+            var inspected = Onnx.OnnxModelFolder.Inspect(full);
+            if (!inspected.Success)
+            {
+                problem = $"'{full}' is a folder without a usable ONNX model: {inspected.Error}";
+                return false;
+            }
+            folderName = Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+            full = Path.GetFullPath(Path.Combine(inspected.Model.Folder, inspected.Model.ModelFile));
+        }
         if (!File.Exists(full))
         {
             problem = $"model file '{full}' does not exist.";
@@ -207,7 +223,7 @@ public sealed partial class ModelCatalog : IModelCatalog
                 return false;
         }
         var info = new FileInfo(full);
-        id ??= Path.GetFileNameWithoutExtension(full);
+        id ??= folderName ?? OnnxModelId(full) ?? Path.GetFileNameWithoutExtension(full);
         var settings = _options.Models.TryGetValue(id, out var s) ? s : new ModelSettings();
         entry = new ModelEntry(id, full, format, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero), source, settings)
         {
@@ -215,6 +231,18 @@ public sealed partial class ModelCatalog : IModelCatalog
         };
         problem = string.Empty;
         return true;
+    }
+
+    /// <summary>"model.onnx" says nothing: such a model is named after its folder (the parent of an "onnx/" subfolder).</summary>
+    private static string? OnnxModelId(string file)
+    {
+        if (!file.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            || !Path.GetFileNameWithoutExtension(file).StartsWith("model", StringComparison.OrdinalIgnoreCase))
+            return null;
+        var dir = Path.GetDirectoryName(file);
+        if (dir is not null && Path.GetFileName(dir).Equals("onnx", StringComparison.OrdinalIgnoreCase))
+            dir = Path.GetDirectoryName(dir);
+        return dir is null ? null : Path.GetFileName(dir);
     }
 
     private static bool LooksLikePath(string value) =>

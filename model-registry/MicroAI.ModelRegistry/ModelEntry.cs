@@ -20,6 +20,15 @@ public sealed record ModelEntry(
     /// <summary>What is known about the model: the registry manifest, or one made from the file's own metadata.</summary>
     public Store.ModelManifest? Manifest { get; init; }
 
+    /// <summary>
+    /// For registry models: every file of the model by its name in the model's folder
+    /// ("onnx/model.onnx", "tokenizer.json", "1_Pooling/config.json") → where it is stored (a blob).
+    /// Empty for loose files, whose folder holds their companions.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = EmptyFiles;
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyFiles = new Dictionary<string, string>();
+
     /// <summary>Capabilities from the manifest; a model without metadata is assumed to generate text.</summary>
     public IReadOnlyList<string> Capabilities => Manifest?.Capabilities is { Count: > 0 } c ? c : Format == ModelFormat.Gguf ? ["completion"] : [];
 }
