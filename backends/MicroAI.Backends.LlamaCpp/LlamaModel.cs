@@ -30,7 +30,8 @@ internal sealed unsafe class LlamaModel : ITextModel
     public static LlamaModel Load(ModelEntry entry, ModelLoadSettings settings, ILogger logger) =>
         Load(entry, settings, new Placement(null, settings.GpuLayers, "engine default"), logger);
 
-    public static LlamaModel Load(ModelEntry entry, ModelLoadSettings settings, Placement placement, ILogger logger)
+    /// <param name="forGeneration">Require a decoder (text generation); embedding and rerank models may be encoders.</param>
+    public static LlamaModel Load(ModelEntry entry, ModelLoadSettings settings, Placement placement, ILogger logger, bool forGeneration = true)
     {
         var mp = LlamaNative.llama_model_default_params();
         mp.n_gpu_layers = placement.GpuLayers;
@@ -49,7 +50,7 @@ internal sealed unsafe class LlamaModel : ITextModel
         var handle = new SafeLlamaModelHandle(raw);
         try
         {
-            if (!LlamaNative.llama_model_has_decoder(handle))
+            if (forGeneration && !LlamaNative.llama_model_has_decoder(handle))
                 throw new ModelLoadException($"'{entry.Id}' has no decoder; it cannot generate text.");
             var vocab = LlamaNative.llama_model_get_vocab(handle);
             var template = settings.ChatTemplate ?? LlamaNative.PtrToString(LlamaNative.llama_model_chat_template(handle, null));

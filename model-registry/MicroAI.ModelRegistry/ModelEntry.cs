@@ -30,5 +30,5 @@ public sealed record ModelEntry(
     private static readonly IReadOnlyDictionary<string, string> EmptyFiles = new Dictionary<string, string>();
 
     /// <summary>Capabilities from the manifest; a model without metadata is assumed to generate text.</summary>
-    public IReadOnlyList<string> Capabilities => Manifest?.Capabilities is { Count: > 0 } c ? c : Format == ModelFormat.Gguf ? ["completion"] : [];
+    public IReadOnlyList<string> Capabilities => Manifest?.Capabilities is { Count: > 0 } c ? c : Format == ModelFormat.Gguf ? ["completion", "embeddings"] : [];
 }

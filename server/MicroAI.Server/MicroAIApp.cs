@@ -4,6 +4,7 @@ using MicroAI.ModelRegistry;
 using MicroAI.Server.Endpoints;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
+using MicroAI.Server.Inference;
 
 namespace MicroAI.Server;
 
@@ -32,6 +33,7 @@ public static class MicroAIApp
             .Validate(o => !o.Validate().Any(), "Invalid MicroAI engine options")
             .ValidateOnStart();
 
+        builder.Services.Configure<Inference.ModerationOptions>(section.GetSection("Moderation"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerReadiness>();
         builder.Services.AddMicroAIBackends();
@@ -65,6 +67,9 @@ public static class MicroAIApp
         app.MapModels();
         app.MapCompletions();
         app.MapChatCompletions();
+        app.MapEmbeddings();
+        app.MapClassifications();
+        app.MapModerations();
         app.MapRegistry();
         app.MapDevices();
         app.MapMetrics();

@@ -74,6 +74,9 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_size(SafeLlamaContextHandle ctx, int seqId);
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_data(SafeLlamaContextHandle ctx, byte* dst, nuint size, int seqId);
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_set_data(SafeLlamaContextHandle ctx, byte* src, nuint size, int destSeqId);
+    [LibraryImport(LlamaLib)] public static partial float* llama_get_embeddings_seq(SafeLlamaContextHandle ctx, int seqId);
+    [LibraryImport(LlamaLib)] public static partial int llama_pooling_type(SafeLlamaContextHandle ctx);
+    [LibraryImport(LlamaLib)] public static partial uint llama_model_n_cls_out(SafeLlamaModelHandle model);
     [LibraryImport(LlamaLib)] public static partial void llama_attach_threadpool(SafeLlamaContextHandle ctx, nint threadpool, nint threadpoolBatch);
     [LibraryImport(LlamaLib)] public static partial void llama_detach_threadpool(SafeLlamaContextHandle ctx);
     [LibraryImport(LlamaLib)] public static partial void llama_set_abort_callback(SafeLlamaContextHandle ctx, delegate* unmanaged[Cdecl]<void*, byte> callback, void* data);
@@ -90,6 +93,9 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_vocab_is_eog(nint vocab, int token);
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_vocab_get_add_bos(nint vocab);
     [LibraryImport(LlamaLib)] public static partial byte* llama_vocab_get_text(nint vocab, int token);
+    [LibraryImport(LlamaLib)] public static partial int llama_vocab_sep(nint vocab);
+    [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_vocab_get_add_eos(nint vocab);
+    [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_vocab_get_add_sep(nint vocab);
     [LibraryImport(LlamaLib)]
     public static partial int llama_tokenize(nint vocab, byte* text, int textLen, int* tokens, int nTokensMax,
         [MarshalAs(UnmanagedType.U1)] bool addSpecial, [MarshalAs(UnmanagedType.U1)] bool parseSpecial);

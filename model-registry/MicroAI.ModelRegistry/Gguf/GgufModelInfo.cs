@@ -119,8 +119,9 @@ public sealed record GgufModelInfo
 
     /// <summary>
     /// What the model can serve, among "completion", "chat", "embeddings" and "rerank":
-    /// rerank with a classifier head or rank pooling; embeddings for an encoder or mean/cls/last pooling
-    /// (not with rank pooling, whose output is a score); completion for every decoder; chat when a
+    /// rerank with a classifier head or rank pooling; embeddings for every model but a reranker (rank
+    /// pooling outputs a score; a decoder without a pooling type of its own is mean-pooled, as
+    /// Ollama embeds with any model); completion for every decoder; chat when a
     /// decoder also carries a chat template. A file without an architecture or without tensors
     /// (llama.cpp's vocabulary-only GGUFs) serves nothing.
     /// </summary>
@@ -139,7 +140,7 @@ public sealed record GgufModelInfo
                 capabilities.Add("chat");
         }
 
-        if (PoolingType != "rank" && (encoder || PoolingType is "mean" or "cls" or "last"))
+        if (PoolingType != "rank")
             capabilities.Add("embeddings");
         if (HasClassifierHead)
             capabilities.Add("rerank");

@@ -191,13 +191,7 @@ internal static class RegistryEndpoints
 
     private static bool IsLoaded(IModelHost host, string id) => host.Loaded.Any(l => string.Equals(l.Entry.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    private static async Task WriteJsonAsync(HttpContext http, Action<Utf8JsonWriter> write)
-    {
-        http.Response.ContentType = "application/json";
-        using (var w = JsonOutput.CreateWriter(http.Response.BodyWriter))
-            write(w);
-        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
-    }
+    private static Task WriteJsonAsync(HttpContext http, Action<Utf8JsonWriter> write) => JsonOutput.WriteResponseAsync(http, write);
 
     private sealed class ChannelProgress(ChannelWriter<PullProgress> writer) : IProgress<PullProgress>
     {

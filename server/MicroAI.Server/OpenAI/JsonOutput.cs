@@ -16,4 +16,13 @@ internal static class JsonOutput
     };
 
     public static Utf8JsonWriter CreateWriter(System.Buffers.IBufferWriter<byte> output) => new(output, Options);
+
+    /// <summary>Writes a JSON body straight into the response pipe (no intermediate string).</summary>
+    public static async Task WriteResponseAsync(HttpContext http, Action<Utf8JsonWriter> write)
+    {
+        http.Response.ContentType = "application/json";
+        using (var w = CreateWriter(http.Response.BodyWriter))
+            write(w);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+    }
 }

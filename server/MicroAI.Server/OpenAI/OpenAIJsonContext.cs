@@ -9,4 +9,7 @@ namespace MicroAI.Server.OpenAI;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(CompletionRequest))]
+[JsonSerializable(typeof(EmbeddingRequest))]
+[JsonSerializable(typeof(ClassificationRequest))]
+[JsonSerializable(typeof(ModerationRequest))]
 internal sealed partial class OpenAIJsonContext : JsonSerializerContext;

@@ -36,7 +36,7 @@ public sealed class ModelCatalogRegistryTests : IDisposable
         Assert.Equal(catalog.Store.Blobs.PathOf(manifest.Files[0].Digest), listed.Path);
         Assert.Equal(ModelFormat.Gguf, listed.Format);
         Assert.Equal(new FileInfo(TestPaths.Stories260K).Length, listed.SizeBytes);
-        Assert.Equal(["completion"], listed.Capabilities);
+        Assert.Equal(["completion", "embeddings"], listed.Capabilities);
         Assert.Empty(catalog.Warnings);
     }
 
@@ -119,7 +119,7 @@ public sealed class ModelCatalogRegistryTests : IDisposable
         Assert.Equal("hf.co/org/repo:q4", catalog.Find("hf.co/org/repo:q4")?.Id);
         Assert.Null(catalog.Find("missing"));
         Assert.Null(catalog.Find("someone/x"));
-        Assert.Equal(["completion"], tiny.Capabilities);
+        Assert.Equal(["completion", "embeddings"], tiny.Capabilities);
     }
 
     [Fact]

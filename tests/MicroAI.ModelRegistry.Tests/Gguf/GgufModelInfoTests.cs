@@ -48,14 +48,14 @@ public sealed class GgufModelInfoTests
         var info = Info(Model("llama").Add("tokenizer.chat_template", "{% for m in messages %}{{ m.content }}{% endfor %}"));
 
         Assert.Equal("{% for m in messages %}{{ m.content }}{% endfor %}", info.ChatTemplate);
-        Assert.Equal(["completion", "chat"], info.InferCapabilities());
+        Assert.Equal(["completion", "chat", "embeddings"], info.InferCapabilities());
     }
 
     [Fact]
-    public void Llama_without_a_chat_template_only_completes()
+    public void Llama_without_a_chat_template_completes_and_embeds_but_does_not_chat()
     {
-        Assert.Equal(["completion"], Info(Model("llama")).InferCapabilities());
-        Assert.Equal(["completion"], Info(Model("llama").Add("tokenizer.chat_template", "")).InferCapabilities());
+        Assert.Equal(["completion", "embeddings"], Info(Model("llama")).InferCapabilities());
+        Assert.Equal(["completion", "embeddings"], Info(Model("llama").Add("tokenizer.chat_template", "")).InferCapabilities());
     }
 
     [Fact]

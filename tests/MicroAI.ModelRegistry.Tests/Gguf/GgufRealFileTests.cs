@@ -45,7 +45,7 @@ public sealed class GgufRealFileTests
     }
 
     [Fact]
-    public void Stories260K_model_info_is_a_completion_only_llama()
+    public void Stories260K_model_info_is_a_llama_that_completes_and_embeds()
     {
         var info = GgufModelInfo.From(GgufReader.Read(TestPaths.Stories260K).File!);
 
@@ -63,7 +63,7 @@ public sealed class GgufRealFileTests
         Assert.Equal(512, info.VocabularySize);
         Assert.Equal("llama", info.TokenizerModel);
         Assert.False(info.HasClassifierHead);
-        Assert.Equal(["completion"], info.InferCapabilities());
+        Assert.Equal(["completion", "embeddings"], info.InferCapabilities());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class GgufRealFileTests
         Assert.Equal(32000, info.VocabularySize);
         Assert.Equal("llama", info.TokenizerModel);
         Assert.Null(info.ChatTemplate);
-        Assert.Equal(["completion"], info.InferCapabilities());
+        Assert.Equal(["completion", "embeddings"], info.InferCapabilities());
     }
 
     [Fact]

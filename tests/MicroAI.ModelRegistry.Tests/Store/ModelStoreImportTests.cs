@@ -28,7 +28,7 @@ public sealed class ModelStoreImportTests : IDisposable
         Assert.Equal(292_800, m.ParameterCount);
         Assert.Equal("F32", m.Quantization);
         Assert.Equal(2048, m.ContextLength);
-        Assert.Equal(["completion"], m.Capabilities);
+        Assert.Equal(["completion", "embeddings"], m.Capabilities);
         Assert.False(m.CapabilitiesOverridden);
         Assert.Equal("file", m.Source.Kind);
         Assert.Equal(TestPaths.Stories260K, m.Source.Uri);

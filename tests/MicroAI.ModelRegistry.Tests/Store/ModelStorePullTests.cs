@@ -51,7 +51,7 @@ public sealed class ModelStorePullTests : IAsyncLifetime
         Assert.Equal(Url(), m.Source.Uri);
         Assert.Equal("llama", m.Architecture);
         Assert.Equal(292_800, m.ParameterCount);
-        Assert.Equal(["completion"], m.Capabilities);
+        Assert.Equal(["completion", "embeddings"], m.Capabilities);
         var file = Assert.Single(m.Files);
         Assert.Equal("stories260K.gguf", file.Name);
         Assert.Equal(ManifestFile.ModelRole, file.Role);

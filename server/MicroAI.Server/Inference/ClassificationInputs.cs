@@ -1,0 +1,63 @@
+using System.Text;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Inference;
+
+/// <summary>Request items → engine inputs of the kind the model reads; a wrong kind is a 400 that says what the model accepts.</summary>
+internal static class ClassificationInputs
+{
+    public static (ClassificationInput? Input, ApiError? Error) Convert(ClassificationInputItem item, int index, ClassificationInputKind kind, string model)
+    {
+        var param = $"input[{index}]";
+        switch (kind)
+        {
+            case ClassificationInputKind.Text:
+                if (item.Text is null)
+                    return Wrong(param, model, "classifies text: send 'input' as a string or an array of strings");
+                if (item.Text.Length == 0)
+                    return (null, ApiError.BadRequest($"'{param}' is empty.", param));
+                return (ClassificationInput.FromText(item.Text), null);
+
+            case ClassificationInputKind.Bytes:
+                // Content-type detection reads raw bytes: text is taken as its UTF-8 encoding,
+                // binary content comes base64-encoded in {"bytes": ...}.
+                if (item.Text is not null)
+                    return (ClassificationInput.FromBytes(Encoding.UTF8.GetBytes(item.Text)), null);
+                if (item.Bytes is not null)
+                {
+                    if (!TryBase64(item.Bytes, out var raw))
+                        return (null, ApiError.BadRequest($"'{param}.bytes' is not valid base64.", param));
+                    return (ClassificationInput.FromBytes(raw), null);
+                }
+                return Wrong(param, model, "classifies content bytes: send text as a string or binary content as {\"bytes\": \"<base64>\"}");
+
+            case ClassificationInputKind.Image:
+                if (item.Image is null)
+                    return Wrong(param, model, "classifies images: send {\"image\": \"data:image/png;base64,...\"} (PNG or JPEG)");
+                if (ImagePayloads.TryDecode(item.Image, out var encoded, out var problem))
+                    return (ClassificationInput.FromImage(encoded), null);
+                return (null, ApiError.BadRequest($"'{param}.image': {problem}", param, "invalid_image"));
+
+            default:
+                return Wrong(param, model, "cannot classify this input");
+        }
+    }
+
+    private static (ClassificationInput?, ApiError?) Wrong(string param, string model, string accepts) =>
+        (null, ApiError.BadRequest($"The model '{model}' {accepts}.", param, "invalid_input_kind"));
+
+    /// <summary>Standard base64, tolerating whitespace and line breaks (as produced by `base64` and many encoders).</summary>
+    internal static bool TryBase64(string text, out byte[] bytes)
+    {
+        bytes = [];
+        var compact = text.Contains('\n') || text.Contains('\r') || text.Contains(' ') || text.Contains('\t')
+            ? string.Concat(text.Where(c => !char.IsWhiteSpace(c)))
+            : text;
+        var buffer = new byte[compact.Length / 4 * 3 + 3];
+        if (!System.Convert.TryFromBase64String(compact, buffer, out var written))
+            return false;
+        bytes = buffer.AsSpan(0, written).ToArray();
+        return true;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Models;
+using MicroAI.Server.Generation;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Inference;
+
+/// <summary>
+/// Resolves the model of a whole-request endpoint (embeddings, classifications, moderations,
+/// rerank) with its lease, and maps backend errors to OpenAI errors.
+/// </summary>
+internal static class InferenceModelAccess
+{
+    /// <summary>The model with a lease the caller disposes, or the error to answer with.</summary>
+    public static async Task<(T? Model, LoadedInferenceModel? Loaded, ModelLease Lease, ApiError? Error)> AcquireAsync<T>(
+        IModelHost host, string? model, string capability, JsonElement? keepAliveValue, CancellationToken cancellationToken)
+        where T : class, IInferenceModel
+    {
+        if (SamplingMapper.MapKeepAlive(keepAliveValue, out var keepAlive) is { } keepAliveError)
+            return (null, null, default, keepAliveError);
+        var lookup = await host.GetInferenceModelAsync(model, capability, keepAlive, cancellationToken);
+        if (lookup.Model is null)
+            return (null, null, default, lookup.AsTextLookup().ToApiError());
+        if (lookup.Model.Model is not T typed)
+        {
+            lookup.Lease.Dispose();
+            return (null, null, default, ApiError.Server($"The engine loaded '{lookup.Model.Entry.Id}' for {capability} but it does not implement it.", "engine_failure"));
+        }
+        return (typed, lookup.Model, lookup.Lease, null);
+    }
+
+    public static ApiError ToApiError(this InferenceError e)
+    {
+        var param = e.Index is { } i && e.Param == "input" ? $"input[{i}]" : e.Param;
+        return e.Code switch
+        {
+            GenerationErrorCode.ContextLengthExceeded => ApiError.BadRequest(e.Message, param, "context_length_exceeded"),
+            GenerationErrorCode.InvalidPrompt => ApiError.BadRequest(e.Message, param),
+            GenerationErrorCode.QueueFull => ApiError.Busy(e.Message),
+            GenerationErrorCode.QueueTimeout or GenerationErrorCode.ShuttingDown => ApiError.Unavailable(e.Message),
+            _ => ApiError.Server(e.Message, "engine_failure"),
+        };
+    }
+}
