@@ -1,5 +1,6 @@
 using MicroAI.Backends;
 using MicroAI.Backends.LlamaCpp;
+using MicroAI.Backends.Onnx;
 using MicroAI.ModelRegistry;
 using MicroAI.Server.Endpoints;
 using MicroAI.Server.Generation;
@@ -38,6 +39,8 @@ public static class MicroAIApp
         builder.Services.AddSingleton<ServerReadiness>();
         builder.Services.AddMicroAIBackends();
         builder.Services.AddLlamaCppEngine();
+        builder.Services.Configure<MicroAI.Backends.Onnx.OnnxRuntimeOptions>(section.GetSection("Onnx"));
+        builder.Services.AddOnnxEngine();
         builder.Services.AddSingleton<CompletionResponder>();
         builder.Services.AddSingleton<PullHttpClient>();
         builder.Services.AddSingleton<Observability.MicroAIMetrics>();
@@ -70,6 +73,7 @@ public static class MicroAIApp
         app.MapEmbeddings();
         app.MapClassifications();
         app.MapModerations();
+        app.MapRerank();
         app.MapRegistry();
         app.MapDevices();
         app.MapMetrics();

@@ -94,7 +94,7 @@ public class ServerFixture : IAsyncLifetime
         return lookup.Model ?? throw new InvalidOperationException($"Model {id} could not be loaded: {lookup.Message}");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _http?.Dispose();
         if (_app is not null)

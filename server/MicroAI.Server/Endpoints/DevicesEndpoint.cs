@@ -15,8 +15,21 @@ internal static class DevicesEndpoint
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext http, IOptions<EngineOptions> options, ILoggerFactory logs)
+    /// <summary>The execution providers MicroAI can select (MicroAI:Onnx:ExecutionProvider), as ONNX Runtime names them.</summary>
+    private static readonly string[] KnownOrtProviders = ["CPUExecutionProvider", "CUDAExecutionProvider", "DmlExecutionProvider", "CoreMLExecutionProvider"];
+
+    private static async Task HandleAsync(HttpContext http, IOptions<EngineOptions> options, IOptions<MicroAI.Backends.Onnx.OnnxRuntimeOptions> onnx, ILoggerFactory logs)
     {
+        MicroAI.Backends.Onnx.OnnxRuntimeEnvironment? ort = null;
+        string? ortProblem = null;
+        try
+        {
+            ort = MicroAI.Backends.Onnx.OnnxRuntimeEnvironment.Shared(onnx.Value.NativeDirectory, logs);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or MicroAI.Backends.Onnx.OnnxRuntimeException)
+        {
+            ortProblem = ex.Message;
+        }
         string? problem = null;
         try
         {
@@ -46,6 +59,24 @@ internal static class DevicesEndpoint
                 w.WriteString("type", d.Type);
                 w.WriteNumber("memory_total", d.TotalBytes);
                 w.WriteNumber("memory_free", d.FreeBytes);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+
+            w.WriteStartObject();
+            w.WriteString("name", "onnxruntime");
+            w.WriteString("version", ort?.Version);
+            w.WriteString("execution_provider", onnx.Value.ExecutionProvider);
+            if (ortProblem is not null)
+                w.WriteString("error", ortProblem);
+            w.WriteStartArray("providers");
+            var available = ort?.AvailableProviders ?? [];
+            foreach (var name in KnownOrtProviders.Union(available))
+            {
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteBoolean("available", available.Contains(name));
                 w.WriteEndObject();
             }
             w.WriteEndArray();

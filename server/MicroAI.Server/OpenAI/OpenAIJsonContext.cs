@@ -12,4 +12,5 @@ namespace MicroAI.Server.OpenAI;
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(ClassificationRequest))]
 [JsonSerializable(typeof(ModerationRequest))]
+[JsonSerializable(typeof(RerankRequest))]
 internal sealed partial class OpenAIJsonContext : JsonSerializerContext;

@@ -1,0 +1,110 @@
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Onnx.Pipelines;
+using MicroAI.Backends.Onnx.Pipelines.Magika;
+using MicroAI.Imaging;
+using MicroAI.ModelRegistry;
+using MicroAI.ModelRegistry.Onnx;
+using MicroAI.Tokenizers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MicroAI.Backends.Onnx;
+
+/// <summary>
+/// The ONNX Runtime engine: serves ONNX models for classification (text, content bytes, images),
+/// embeddings and rerank. The pipeline is chosen from what the registry recognised in the model's
+/// folder (<see cref="OnnxModelFolder"/>); one ORT session per loaded model, shared by concurrent
+/// requests (ORT's Run is thread-safe).
+/// </summary>
+internal sealed class OnnxEngine(IOptions<OnnxRuntimeOptions> options, ILoggerFactory loggerFactory) : IModelEngine
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger(OnnxRuntimeEnvironment.LogCategory);
+
+    public string Name => "ONNX Runtime";
+    public ModelFormat Format => ModelFormat.Onnx;
+
+    public IInferenceModel LoadInferenceModel(ModelEntry entry, string capability, ModelLoadSettings settings)
+    {
+        var modelPath = OnnxModelFiles.Materialize(entry);
+        var inspected = OnnxModelFolder.Inspect(modelPath);
+        if (!inspected.Success)
+            throw new ModelLoadException($"'{entry.Id}': {inspected.Error}");
+        var d = inspected.Model;
+        var expected = d.Task switch
+        {
+            OnnxTasks.Embeddings => OnnxCapabilities.Embeddings,
+            OnnxTasks.Rerank => OnnxCapabilities.Rerank,
+            OnnxTasks.TextClassification or OnnxTasks.ByteClassification or OnnxTasks.ImageClassification => OnnxCapabilities.Classification,
+            _ => null,
+        };
+        if (expected != capability)
+            throw new ModelLoadException($"'{entry.Id}' is recognised as {d.Task}, which does not serve {capability}.");
+
+        var session = OpenSession(entry, Path.Combine(d.Folder, d.ModelFile));
+        try
+        {
+            return d.Task switch
+            {
+                OnnxTasks.ByteClassification => new MagikaClassifier(entry.Id, session, LoadMagika(d)),
+                OnnxTasks.ImageClassification => new ImageClassificationPipeline(entry.Id, session, d.Folder, d.Labels, d.ImageLayout, d.PrimaryOutput, ImageDecodeLimits.Default),
+                OnnxTasks.TextClassification => new TextClassificationPipeline(entry.Id, session, LoadTokenizer(entry, d), d.Folder, d.Labels, d.MultiLabel, d.PrimaryOutput),
+                OnnxTasks.Embeddings => new SentenceEmbeddingPipeline(entry.Id, session, LoadTokenizer(entry, d), d.Folder, d.PrimaryOutput),
+                OnnxTasks.Rerank => new CrossEncoderPipeline(entry.Id, session, LoadTokenizer(entry, d), d.Folder, d.PrimaryOutput),
+                _ => throw new ModelLoadException($"'{entry.Id}': no pipeline for task {d.Task}."),
+            };
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private OnnxSession OpenSession(ModelEntry entry, string modelPath)
+    {
+        OnnxRuntimeEnvironment environment;
+        try
+        {
+            environment = OnnxRuntimeEnvironment.Shared(options.Value.NativeDirectory, loggerFactory);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or OnnxRuntimeException)
+        {
+            throw new ModelLoadException("The ONNX Runtime engine is not available: " + ex.Message, ex);
+        }
+        try
+        {
+            var session = environment.OpenSession(modelPath, options.Value);
+            _logger.LogInformation("ONNX model {Model} runs on {Provider}.", entry.Id, session.ExecutionProvider);
+            return session;
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or ArgumentException)
+        {
+            throw new ModelLoadException($"ONNX Runtime could not load '{entry.Id}': {ex.Message}", ex);
+        }
+    }
+
+    private static ITokenizer LoadTokenizer(ModelEntry entry, OnnxModelDescription d)
+    {
+        try
+        {
+            return TokenizerFactory.FromFolder(d.Folder);
+        }
+        catch (TokenizerLoadException ex)
+        {
+            throw new ModelLoadException($"'{entry.Id}': its tokenizer cannot be used: {ex.Message}", ex);
+        }
+    }
+
+    private static MagikaConfig LoadMagika(OnnxModelDescription d)
+    {
+        try
+        {
+            var kb = Path.Combine(d.Folder, "content_types_kb.min.json");
+            return MagikaConfig.Load(Path.Combine(d.Folder, "config.min.json"), File.Exists(kb) ? kb : null);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or IOException or InvalidOperationException or FormatException)
+        {
+            throw new ModelLoadException($"Magika configuration in {d.Folder} cannot be used: {ex.Message}", ex);
+        }
+    }
+}
