@@ -8,8 +8,9 @@ internal readonly record struct Placement(LlamaDevice? Device, int GpuLayers, st
 /// <summary>
 /// Chooses a device for a model from what ggml found. "cpu" keeps everything on the CPU; a device
 /// name pins the model to that device; "auto" takes the GPU with the most free memory when the
-/// model's estimate (weights + KV cache) fits in it, and otherwise the CPU, unless layers were
-/// configured explicitly, in which case that many go to the roomiest GPU (partial offload).
+/// model's estimate (weights + KV cache) fits in it; when it does not, as many layers as fit go to
+/// that GPU and the rest stay on the CPU (partial offload, as Ollama does), or exactly the
+/// configured number of layers when GpuLayers is set.
 /// </summary>
 internal static class DevicePlacement
 {
@@ -37,6 +38,23 @@ internal static class DevicePlacement
             return new Placement(best, settings.GpuLayers, $"fits in {best.Name} ({best.FreeBytes >> 20} MiB free)");
         if (settings.GpuLayers > 0)
             return new Placement(best, settings.GpuLayers, $"{settings.GpuLayers} configured layers on {best.Name}; the whole model ({settings.EstimatedBytes >> 20} MiB) does not fit");
+        var fitting = LayersThatFit(settings.EstimatedBytes, settings.LayerCount, best.FreeBytes);
+        if (fitting > 0)
+            return new Placement(best, fitting, $"{fitting} of {settings.LayerCount} layers fit in {best.Name} ({best.FreeBytes >> 20} MiB free of the {settings.EstimatedBytes >> 20} MiB needed); the rest run on the CPU");
         return new Placement(null, 0, $"needs {settings.EstimatedBytes >> 20} MiB, the roomiest GPU {best.Name} has {best.FreeBytes >> 20} MiB free");
+    }
+
+    /// <summary>
+    /// Layers whose share of the estimate fits in <paramref name="freeBytes"/> less a 10% reserve
+    /// for the compute buffers and other processes; the output layer (embeddings, head) is
+    /// counted as one more layer that stays on the CPU. 0 when not even one fits or the count is unknown.
+    /// </summary>
+    internal static int LayersThatFit(long estimate, int layers, ulong freeBytes)
+    {
+        if (layers <= 0 || estimate <= 0)
+            return 0;
+        var perLayer = estimate / (layers + 1);
+        var usable = (long)(freeBytes * 0.9);
+        return (int)Math.Clamp(usable / Math.Max(perLayer, 1), 0, layers);
     }
 }

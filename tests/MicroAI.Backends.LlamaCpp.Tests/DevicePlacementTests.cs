@@ -39,6 +39,27 @@ public sealed class DevicePlacementTests
     }
 
     [Fact]
+    public void Auto_offloads_the_layers_that_fit_when_the_whole_model_does_not()
+    {
+        // 8 GiB over 31 + 1 layers = 256 MiB each; 90% of the small GPU's free memory holds that many.
+        var p = DevicePlacement.Choose([s_cpu, s_small], new ModelLoadSettings(-1, null, "auto", (long)(8 * GiB), LayerCount: 31));
+        var expected = (int)((long)(s_small.FreeBytes * 0.9) / ((long)(8 * GiB) / 32));
+        Assert.Equal("CUDA0", p.Device?.Name);
+        Assert.Equal(expected, p.GpuLayers);
+        Assert.InRange(p.GpuLayers, 1, 30);
+        Assert.Contains($"{expected} of 31 layers", p.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0L, 32, 1UL << 30, 0)]
+    [InlineData(1L << 30, 0, 1UL << 30, 0)]
+    [InlineData(33L << 20, 32, 10UL << 20, 9)]
+    [InlineData(33L << 20, 32, 1UL << 40, 32)]
+    [InlineData(33L << 30, 32, 512UL << 20, 0)]
+    public void Layers_that_fit_keep_a_tenth_in_reserve_and_never_exceed_the_model(long estimate, int layers, ulong free, int expected) =>
+        Assert.Equal(expected, DevicePlacement.LayersThatFit(estimate, layers, free));
+
+    [Fact]
     public void Without_a_gpu_everything_stays_on_the_cpu()
     {
         var p = DevicePlacement.Choose([s_cpu], Settings());

@@ -204,7 +204,7 @@ internal sealed class ModelHost : IModelHost
         var started = DateTime.UtcNow;
         var settings = entry.Settings;
         var model = engine.LoadTextModel(entry, new ModelLoadSettings(settings.GpuLayers ?? _options.GpuLayers, settings.ChatTemplate,
-            settings.Device ?? _options.Device, estimate));
+            settings.Device ?? _options.Device, estimate, ModelMemoryEstimator.LayerCount(entry)));
         try
         {
             var (context, slots) = ContextOf(entry, model.Info.TrainingContextLength);
@@ -238,7 +238,7 @@ internal sealed class ModelHost : IModelHost
         var started = DateTime.UtcNow;
         var settings = entry.Settings;
         var model = engine.LoadInferenceModel(entry, capability, new ModelLoadSettings(settings.GpuLayers ?? _options.GpuLayers, settings.ChatTemplate,
-            settings.Device ?? _options.Device, estimate));
+            settings.Device ?? _options.Device, estimate, ModelMemoryEstimator.LayerCount(entry)));
         _logger.LogInformation("Loaded model {Model} for {Capability} ({Description}) with {Engine} in {Ms:F0} ms",
             entry.Id, capability, model.Description, engine.Name, (DateTime.UtcNow - started).TotalMilliseconds);
         var keepAlive = settings.KeepAlive is { } k && KeepAlive.TryParse(k, out var parsed) ? parsed : _defaultKeepAlive;

@@ -30,4 +30,13 @@ public static class ModelMemoryEstimator
         var kv = 2L * layers * contextTokensTotal * kvWidth * 2;
         return weights + kv + ComputeMargin;
     }
+
+    /// <summary>The GGUF's block count (0 when unknown or not a GGUF).</summary>
+    public static int LayerCount(ModelEntry entry)
+    {
+        if (entry.Format != ModelFormat.Gguf)
+            return 0;
+        var read = GgufReader.Read(entry.Path);
+        return read.File is { } file ? (int)(GgufModelInfo.From(file).BlockCount ?? 0) : 0;
+    }
 }
