@@ -10,6 +10,9 @@ using MicroAI.LoadTests;
 //
 //   dotnet run --project load-tests/MicroAI.LoadTests -c Release -- --url http://127.0.0.1:8080 --model m \
 //       --concurrency 1,4,8 --requests 4 --max-tokens 64 [--turns 3] [--shared-prefix 200] [--compare-url URL] [--json out.json]
+if (args.Length > 0 && args[0] == "classify")
+    return await ClassificationLoad.RunAsync(args);
+
 var o = Options.Parse(args);
 if (o is null)
 {
