@@ -38,7 +38,7 @@ internal sealed class LlamaCppEngine(IOptions<EngineOptions> options, ILoggerFac
             var runner = new LlamaSequenceRunner(model, pooling, tokens, EmbeddingSequences, threads, _logger);
             // Models made for embedding (an encoder, or a pooling type in their metadata) follow the
             // sentence-transformers convention of unit vectors; a decoder's mean is returned as is.
-            var normalized = capability == "embeddings" && (pooling == -1 || entry.Capabilities is { } caps && !caps.Contains("completion"));
+            var normalized = capability == "embeddings" && Embeddings.EmbeddingConventions.GgufNormalizes(manifestPooling, entry.Capabilities);
             return new LlamaEmbeddingModel(model, runner, normalized, _logger);
         }
         catch

@@ -35,9 +35,15 @@ internal static class ClassificationInputs
             case ClassificationInputKind.Image:
                 if (item.Image is null)
                     return Wrong(param, model, "classifies images: send {\"image\": \"data:image/png;base64,...\"} (PNG or JPEG)");
-                if (ImagePayloads.TryDecode(item.Image, out var encoded, out var problem))
-                    return (ClassificationInput.FromImage(encoded), null);
-                return (null, ApiError.BadRequest($"'{param}.image': {problem}", param, "invalid_image"));
+                try
+                {
+                    // Only the transport (data URL / base64) is undone here; the engine decodes the image.
+                    return (ClassificationInput.FromImage(MicroAI.Imaging.ImagePayload.Parse(item.Image).Data), null);
+                }
+                catch (MicroAI.Imaging.ImageDecodeException ex)
+                {
+                    return (null, ApiError.BadRequest($"'{param}.image': {ex.Message}", param, "invalid_image"));
+                }
 
             default:
                 return Wrong(param, model, "cannot classify this input");

@@ -28,6 +28,7 @@ internal static class ModelJson
             w.WriteStringValue(cap);
         w.WriteEndArray();
         if (m?.Onnx is { } onnx) w.WriteString("task", onnx.Task);
+        if (MicroAI.Backends.Embeddings.EmbeddingConventions.Normalizes(e) is { } normalized) w.WriteBoolean("embeddings_normalized", normalized);
         w.WriteBoolean("has_chat_template", !string.IsNullOrEmpty(m?.ChatTemplate) || !string.IsNullOrEmpty(e.Settings.ChatTemplate));
         w.WriteString("modified", e.CreatedUtc);
         if (loaded is { } l) w.WriteBoolean("loaded", l);

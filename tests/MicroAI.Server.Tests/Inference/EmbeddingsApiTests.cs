@@ -144,6 +144,17 @@ public sealed class EmbeddingsApiTests(InferenceServerFixture server)
         Assert.Equal("model_not_found", (string?)body!["error"]!["code"]);
     }
 
+    [Fact]
+    public async Task Model_metadata_states_whether_embeddings_are_normalised()
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await server.Http.GetStringAsync("v1/models"))!;
+        bool? Normalized(string id) => (bool?)body["data"]!.AsArray().Single(m => (string?)m!["id"] == id)!["metadata"]!["embeddings_normalized"];
+
+        Assert.True(Normalized(Embedder));
+        Assert.False(Normalized(Stories));
+        Assert.Null(Normalized(InferenceServerFixture.Magika));
+    }
+
     private static float[] Vector(JsonNode body, int index) =>
         body["data"]!.AsArray().Single(d => (int)d!["index"]! == index)!["embedding"]!.AsArray().Select(x => (float)x!).ToArray();
 
