@@ -116,10 +116,37 @@ internal static class ExecutionProviderSelector
         if (choice == Choice.CoreML && !OperatingSystem.IsMacOS())
             return "CoreML exists only on macOS";
         var name = ProviderName(choice);
-        if (available.Contains(name))
-            return null;
         var hint = choice == Choice.Cuda ? CudaHint : string.Empty;
-        return $"not in this ONNX Runtime build, which has {string.Join(", ", available)}{hint}";
+        if (!available.Contains(name))
+            return $"not in this ONNX Runtime build, which has {string.Join(", ", available)}{hint}";
+        // The CPU packages compile the CUDA bridge in but ship no provider libraries: say so up
+        // front instead of letting every session load fail on the missing file.
+        if (choice == Choice.Cuda && !HasProviderLibrary("cuda"))
+            return $"its provider library ({ProviderLibraryName("cuda")}) is not in {OrtLibraryResolver.NativeDirectory}{hint}";
+        return null;
+    }
+
+    private static string ProviderLibraryName(string provider) =>
+        OperatingSystem.IsWindows() ? $"onnxruntime_providers_{provider}.dll" : $"libonnxruntime_providers_{provider}.so";
+
+    private static bool HasProviderLibrary(string provider) =>
+        File.Exists(Path.Combine(OrtLibraryResolver.NativeDirectory, ProviderLibraryName(provider)));
+
+    /// <summary>
+    /// For the devices endpoint: each provider MicroAI can select, and each other one the build
+    /// lists, with whether a session could use it here (Used) or why not (Reason).
+    /// </summary>
+    public static IReadOnlyList<OnnxProviderReport> Describe(IReadOnlyList<string> available)
+    {
+        var reports = new List<OnnxProviderReport> { new(Cpu, true, null) };
+        foreach (var choice in (ReadOnlySpan<Choice>)[Choice.Cuda, Choice.DirectML, Choice.CoreML])
+        {
+            var why = WhyUnavailable(choice, available);
+            reports.Add(new OnnxProviderReport(ProviderName(choice), why is null, why));
+        }
+        foreach (var other in available.Where(a => reports.All(r => r.Provider != a)))
+            reports.Add(new OnnxProviderReport(other, false, "compiled into this build, but MicroAI does not select it"));
+        return reports;
     }
 
     private static bool Append(Choice choice, SafeOrtSessionOptionsHandle sessionOptions, int deviceId)

@@ -59,6 +59,9 @@ public sealed class OnnxRuntimeEnvironment : IDisposable
     /// <summary>Execution providers compiled into the loaded library, as ONNX Runtime names them (e.g. "CPUExecutionProvider").</summary>
     public IReadOnlyList<string> AvailableProviders { get; }
 
+    /// <summary>The providers MicroAI can select and any others the build lists, each with whether a session here could use it and why not.</summary>
+    public IReadOnlyList<OnnxProviderReport> DescribeProviders() => ExecutionProviderSelector.Describe(AvailableProviders);
+
     /// <summary>
     /// Loads a model. The execution provider follows <paramref name="options"/> (default: auto) and falls
     /// back to the CPU, never failing for that reason; see <see cref="OnnxSession.ProviderReports"/>.

@@ -15,9 +15,6 @@ internal static class DevicesEndpoint
         return app;
     }
 
-    /// <summary>The execution providers MicroAI can select (MicroAI:Onnx:ExecutionProvider), as ONNX Runtime names them.</summary>
-    private static readonly string[] KnownOrtProviders = ["CPUExecutionProvider", "CUDAExecutionProvider", "DmlExecutionProvider", "CoreMLExecutionProvider"];
-
     private static async Task HandleAsync(HttpContext http, IOptions<EngineOptions> options, IOptions<MicroAI.Backends.Onnx.OnnxRuntimeOptions> onnx, ILoggerFactory logs)
     {
         MicroAI.Backends.Onnx.OnnxRuntimeEnvironment? ort = null;
@@ -71,12 +68,13 @@ internal static class DevicesEndpoint
             if (ortProblem is not null)
                 w.WriteString("error", ortProblem);
             w.WriteStartArray("providers");
-            var available = ort?.AvailableProviders ?? [];
-            foreach (var name in KnownOrtProviders.Union(available))
+            foreach (var provider in ort?.DescribeProviders() ?? [])
             {
                 w.WriteStartObject();
-                w.WriteString("name", name);
-                w.WriteBoolean("available", available.Contains(name));
+                w.WriteString("name", provider.Provider);
+                w.WriteBoolean("available", provider.Used);
+                if (provider.Reason is not null)
+                    w.WriteString("reason", provider.Reason);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
