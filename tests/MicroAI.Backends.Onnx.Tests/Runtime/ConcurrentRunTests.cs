@@ -6,8 +6,8 @@ public sealed class ConcurrentRunTests
     public async Task Eight_threads_on_one_session_get_identical_outputs()
     {
         using var session = OnnxTestRuntime.Open(OnnxTestRuntime.MagikaModel);
-        string[] snippets = [MagikaFeatures.PythonSnippet, MagikaFeatures.JsonSnippet, MagikaFeatures.CSharpSnippet];
-        var inputs = snippets.Select(static s => OnnxInput.Int32("bytes", MagikaFeatures.Extract(s), 1, MagikaFeatures.Width)).ToArray();
+        string[] snippets = [MagikaSamples.PythonSnippet, MagikaSamples.JsonSnippet, MagikaSamples.CSharpSnippet];
+        var inputs = snippets.Select(static s => OnnxInput.Int32("bytes", MagikaSamples.Extract(s), 1, MagikaSamples.Width)).ToArray();
         var expected = inputs.Select(i => session.Run([i])[0].ToFloatArray()).ToArray();
 
         using var start = new Barrier(8);

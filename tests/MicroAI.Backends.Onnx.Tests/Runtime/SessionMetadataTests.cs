@@ -56,7 +56,7 @@ public sealed class SessionMetadataTests
         Assert.Equal("target_label", output.Name);
         Assert.Equal(OnnxElementType.Float, output.ElementType);
         Assert.Equal([-1L, 214], output.Shape);
-        Assert.Equal(MagikaFeatures.Labels().Length, output.Shape[1]);
+        Assert.Equal(MagikaSamples.Labels().Length, output.Shape[1]);
     }
 
     [Fact]

@@ -1,63 +1,25 @@
 using System.Text;
-using System.Text.Json;
+using MicroAI.Backends.Onnx.Pipelines.Magika;
 using MicroAI.Tests.Shared;
 
 namespace MicroAI.Backends.Onnx.Tests;
 
-/// <summary>
-/// Magika's model input as ../shared/models/README.md describes it: the first 1024 bytes after stripping
-/// leading whitespace (padded at the end with 256), then the last 1024 bytes after stripping trailing
-/// whitespace (padded at the front with 256).
-/// </summary>
-internal static class MagikaFeatures
+/// <summary>Magika inputs for the runtime tests: source snippets and their features, made by the pipeline's own <see cref="MagikaFeatures"/>.</summary>
+internal static class MagikaSamples
 {
-    public const int Side = 1024;
-    public const int Width = 2 * Side;
-    public const int Padding = 256;
+    public static readonly MagikaConfig Config = MagikaConfig.Load(Path.Combine(TestPaths.MagikaFolder, "config.min.json"), null);
 
-    public static int[] Extract(string text) => Extract(Encoding.UTF8.GetBytes(text));
+    public static int Width => Config.FeatureLength;
 
-    public static int[] Extract(ReadOnlySpan<byte> content)
+    public static int[] Extract(string text)
     {
         var features = new int[Width];
-        var beg = TrimStart(content);
-        beg = beg[..Math.Min(beg.Length, Side)];
-        for (var i = 0; i < Side; i++)
-            features[i] = i < beg.Length ? beg[i] : Padding;
-
-        var end = TrimEnd(content);
-        end = end[Math.Max(0, end.Length - Side)..];
-        var offset = Side - end.Length;
-        for (var i = 0; i < Side; i++)
-            features[Side + i] = i < offset ? Padding : end[i - offset];
+        MagikaFeatures.TryExtract(Encoding.UTF8.GetBytes(text), Config, features);
         return features;
     }
 
     /// <summary>config.min.json → target_labels_space: output index → label.</summary>
-    public static string[] Labels()
-    {
-        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.MagikaFolder, "config.min.json")));
-        return [.. config.RootElement.GetProperty("target_labels_space").EnumerateArray().Select(static e => e.GetString()!)];
-    }
-
-    // Python's bytes.strip() whitespace: space, \t, \n, \r, \v, \f.
-    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0b or 0x0c;
-
-    private static ReadOnlySpan<byte> TrimStart(ReadOnlySpan<byte> s)
-    {
-        var i = 0;
-        while (i < s.Length && IsWhitespace(s[i]))
-            i++;
-        return s[i..];
-    }
-
-    private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> s)
-    {
-        var n = s.Length;
-        while (n > 0 && IsWhitespace(s[n - 1]))
-            n--;
-        return s[..n];
-    }
+    public static string[] Labels() => [.. Config.Labels];
 
     public const string PythonSnippet = """"
 
