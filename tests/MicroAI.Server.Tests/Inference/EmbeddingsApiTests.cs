@@ -36,11 +36,17 @@ public sealed class EmbeddingsApiTests(InferenceServerFixture server)
     {
         var client = server.OpenAI.GetEmbeddingClient(Stories);
 
+        var one = (await client.GenerateEmbeddingAsync("Once upon a time")).Value.ToFloats().ToArray();
         var batch = (await client.GenerateEmbeddingsAsync(["Once upon a time", "there was a cat"])).Value;
+        var shortened = (await client.GenerateEmbeddingAsync("Once upon a time", new EmbeddingGenerationOptions { Dimensions = 8 })).Value.ToFloats().ToArray();
 
+        Assert.Equal(64, one.Length);
         Assert.Equal(2, batch.Count);
         Assert.All(batch, e => Assert.Equal(64, e.ToFloats().Length));
+        AssertClose(one, batch[0].ToFloats().ToArray(), 1e-5f);
         Assert.NotEqual(batch[0].ToFloats().ToArray(), batch[1].ToFloats().ToArray());
+        // stories260K is a decoder: its mean-pooled vector is raw; shortening re-normalises the first 8 values.
+        AssertClose(OnnxTestModels.L2Normalize(one[..8]), shortened, 1e-5f);
     }
 
     [Fact]
