@@ -51,6 +51,12 @@ internal sealed unsafe class LlamaBatchDecoder : IBatchDecoder
     public int BatchCapacity { get; }
     public int BatchCount => _batch.Batch->n_tokens;
 
+    public ReadOnlySpan<float> GetLogits(int batchIndex)
+    {
+        var p = LlamaNative.llama_get_logits_ith(_ctx, batchIndex);
+        return p == null ? default : new ReadOnlySpan<float>(p, _model.Info.VocabularySize);
+    }
+
     public void ClearSlot(int slot) => LlamaNative.llama_memory_seq_rm(_memory, slot, -1, -1);
 
     /// <summary>llama_memory_seq_rm from <paramref name="keep"/> on; recurrent models cannot cut mid-sequence and say so.</summary>

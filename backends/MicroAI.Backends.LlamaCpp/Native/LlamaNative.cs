@@ -74,6 +74,7 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_size(SafeLlamaContextHandle ctx, int seqId);
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_data(SafeLlamaContextHandle ctx, byte* dst, nuint size, int seqId);
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_set_data(SafeLlamaContextHandle ctx, byte* src, nuint size, int destSeqId);
+    [LibraryImport(LlamaLib)] public static partial float* llama_get_logits_ith(SafeLlamaContextHandle ctx, int i);
     [LibraryImport(LlamaLib)] public static partial float* llama_get_embeddings_seq(SafeLlamaContextHandle ctx, int seqId);
     [LibraryImport(LlamaLib)] public static partial int llama_pooling_type(SafeLlamaContextHandle ctx);
     [LibraryImport(LlamaLib)] public static partial uint llama_model_n_cls_out(SafeLlamaModelHandle model);
@@ -119,6 +120,7 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] public static partial nint llama_sampler_init_top_p(float p, nuint minKeep);
     [LibraryImport(LlamaLib)] public static partial nint llama_sampler_init_min_p(float p, nuint minKeep);
     [LibraryImport(LlamaLib)] public static partial nint llama_sampler_init_temp(float t);
+    [LibraryImport(LlamaLib, StringMarshalling = StringMarshalling.Utf8)] public static partial nint llama_sampler_init_grammar(nint vocab, string grammarStr, string grammarRoot);
     [LibraryImport(LlamaLib)]
     public static partial nint llama_sampler_init_penalties(int nVocab, int penaltyLastN, float penaltyRepeat, float penaltyFreq, float penaltyPresent);
 

@@ -25,6 +25,9 @@ public sealed record GenerateRequest
 
     /// <summary>Up to four stop strings; the matched text is not returned.</summary>
     public IReadOnlyList<string> Stop { get; init; } = [];
+
+    /// <summary>Report each generated token's log-probability with this many alternatives (0–20); null = no logprobs.</summary>
+    public int? Logprobs { get; init; }
 }
 
 /// <summary>A completion prompt: text, or token ids given by the client.</summary>

@@ -33,9 +33,13 @@ public readonly record struct GenerationEvent(
     string? Text = null,
     FinishReason FinishReason = FinishReason.Stop,
     GenerationUsage Usage = default,
-    GenerationError? Error = null)
+    GenerationError? Error = null,
+    IReadOnlyList<TokenLogprob>? Logprobs = null)
 {
     public static GenerationEvent Piece(string text) => new(GenerationEventKind.Text, text);
+
+    /// <summary>A piece with the logprobs of the tokens that produced it (when the request asked for them).</summary>
+    public static GenerationEvent Piece(string text, IReadOnlyList<TokenLogprob>? logprobs) => new(GenerationEventKind.Text, text, Logprobs: logprobs);
     public static GenerationEvent Finish(FinishReason reason, GenerationUsage usage) => new(GenerationEventKind.Finished, FinishReason: reason, Usage: usage);
     public static GenerationEvent Fail(GenerationError error) => new(GenerationEventKind.Failed, Error: error);
 }

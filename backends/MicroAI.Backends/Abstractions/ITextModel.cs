@@ -78,6 +78,9 @@ public interface IBatchDecoder : IDisposable
 
     ITokenSampler CreateSampler(SamplingParameters parameters);
     bool IsEndOfGeneration(int token);
+
+    /// <summary>The logits of a batch entry decoded with wantLogits (vocabulary-sized); empty when the engine cannot expose them.</summary>
+    ReadOnlySpan<float> GetLogits(int batchIndex) => default;
     /// <summary>Writes the token's text bytes; returns the count, or the negated size needed.</summary>
     int TokenToPiece(int token, Span<byte> destination);
 }

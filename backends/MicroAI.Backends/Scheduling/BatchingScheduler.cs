@@ -342,7 +342,10 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 continue;
             var index = seq.OutputIndex;
             seq.OutputIndex = -1;
-            Advance(seq, seq.Sampler!.Sample(index));
+            var token = seq.Sampler!.Sample(index);
+            if (seq.Request.Logprobs is { } top && !_decoder.IsEndOfGeneration(token) && _decoder.GetLogits(index) is { IsEmpty: false } logits)
+                (seq.PendingLogprobs ??= []).Add(LogprobCalculator.Compute(logits, token, top, Piece));
+            Advance(seq, token);
         }
     }
 
@@ -361,7 +364,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         {
             var release = seq.Stops.Process(text);
             if (release.Length > 0)
-                seq.Events.Writer.TryWrite(GenerationEvent.Piece(release));
+                seq.Events.Writer.TryWrite(GenerationEvent.Piece(release, TakeLogprobs(seq)));
             if (seq.Stops.IsStopped)
             {
                 Finish(seq, FinishReason.Stop);
@@ -374,6 +377,13 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             return;
         }
         seq.PendingToken = token;
+    }
+
+    private static List<TokenLogprob>? TakeLogprobs(Sequence seq)
+    {
+        var taken = seq.PendingLogprobs;
+        seq.PendingLogprobs = null;
+        return taken;
     }
 
     private ReadOnlySpan<byte> Piece(int token)
@@ -391,7 +401,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         var tail = seq.Stops.Process(seq.Utf8.Flush());
         tail += seq.Stops.Flush();
         if (tail.Length > 0)
-            seq.Events.Writer.TryWrite(GenerationEvent.Piece(tail));
+            seq.Events.Writer.TryWrite(GenerationEvent.Piece(tail, TakeLogprobs(seq)));
         seq.Events.Writer.TryWrite(GenerationEvent.Finish(reason, new GenerationUsage(seq.Prompt.Length, seq.Generated, seq.CachedPromptTokens)));
         Interlocked.Increment(ref _completed);
         Release(seq, complete: true);

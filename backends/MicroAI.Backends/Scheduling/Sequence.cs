@@ -47,6 +47,8 @@ internal sealed class Sequence
     /// <summary>Batch index whose logits this sequence samples after the current decode; -1 if none.</summary>
     public int OutputIndex { get; set; } = -1;
     public int Generated { get; set; }
+    /// <summary>Logprobs of tokens whose text has not been released yet (UTF-8 assembly, stop-string holdback).</summary>
+    public List<TokenLogprob>? PendingLogprobs { get; set; }
     /// <summary>Prompt tokens found already in the slot's KV cache (not decoded again).</summary>
     public int CachedPromptTokens { get; set; }
 

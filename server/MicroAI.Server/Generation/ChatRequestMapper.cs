@@ -33,8 +33,11 @@ internal static class ChatRequestMapper
             turns.Add(new ChatTurn(m.Role, text));
         }
 
-        if (r.Logprobs == true || r.TopLogprobs is not null)
-            return ApiError.Unsupported("logprobs", "'logprobs' is not supported by this server yet.");
+        if (r.TopLogprobs is not null && r.Logprobs != true)
+            return ApiError.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
+        if (r.TopLogprobs is < 0 or > SamplingMapper.MaxTopLogprobs)
+            return ApiError.BadRequest($"Invalid 'top_logprobs': {r.TopLogprobs}. Expected a value between 0 and {SamplingMapper.MaxTopLogprobs}.", "top_logprobs");
+        int? logprobs = r.Logprobs == true ? r.TopLogprobs ?? 0 : null;
         if (r.ResponseFormat?.Type is { } rf && rf != "text")
             return ApiError.Unsupported("response_format", $"'response_format' of type '{rf}' is not supported by this server yet.");
         if (r.Tools is { Count: > 0 })
@@ -66,6 +69,7 @@ internal static class ChatRequestMapper
                 Messages = turns,
                 MaxTokens = maxTokens,
                 Stop = stops,
+                Logprobs = logprobs,
             });
         }
         plan = new GenerationPlan

@@ -24,8 +24,8 @@ internal static class CompletionRequestMapper
 
         if (r.MaxTokens is < 1)
             return ApiError.BadRequest($"Invalid 'max_tokens': {r.MaxTokens}. Expected a value of at least 1.", "max_tokens");
-        if (r.Logprobs is not null)
-            return ApiError.Unsupported("logprobs", "'logprobs' is not supported by this server yet.");
+        if (r.Logprobs is < 0 or > SamplingMapper.MaxTopLogprobs)
+            return ApiError.BadRequest($"Invalid 'logprobs': {r.Logprobs}. Expected a value between 0 and {SamplingMapper.MaxTopLogprobs}.", "logprobs");
         if (!string.IsNullOrEmpty(r.Suffix))
             return ApiError.Unsupported("suffix", "'suffix' (fill-in-the-middle) is not supported by this server yet.");
         if (r.LogitBias is { Count: > 0 })
@@ -58,8 +58,9 @@ internal static class CompletionRequestMapper
                 choices.Add(new GenerateRequest
                 {
                     Prompt = prompt,
-                        MaxTokens = r.MaxTokens ?? DefaultMaxTokens,
+                    MaxTokens = r.MaxTokens ?? DefaultMaxTokens,
                     Stop = stops,
+                    Logprobs = r.Logprobs,
                 });
                 echo?.Add(item.Text!);
             }

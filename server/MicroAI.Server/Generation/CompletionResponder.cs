@@ -89,6 +89,8 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
     {
         var texts = new StringBuilder[choiceCount];
         var finish = new string[choiceCount];
+        var wantLogprobs = plan.Choices.Count > 0 && plan.Choices[0].Logprobs is not null;
+        var logprobs = wantLogprobs ? Enumerable.Range(0, choiceCount).Select(_ => new List<TokenLogprob>()).ToArray() : null;
         for (var i = 0; i < texts.Length; i++)
             texts[i] = new StringBuilder(plan.Echo?[i] ?? string.Empty);
         var completionTokens = 0;
@@ -100,6 +102,8 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
             {
                 case GenerationEventKind.Text:
                     texts[index].Append(e.Text);
+                    if (e.Logprobs is { } lp)
+                        logprobs?[index].AddRange(lp);
                     break;
                 case GenerationEventKind.Finished:
                     finish[index] = FinishReasonText(e.FinishReason);
@@ -116,7 +120,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
 
         var choices = new ChoiceResult[choiceCount];
         for (var i = 0; i < choices.Length; i++)
-            choices[i] = new ChoiceResult(i, texts[i].ToString(), finish[i] ?? "stop");
+            choices[i] = new ChoiceResult(i, texts[i].ToString(), finish[i] ?? "stop", logprobs?[i], plan.Echo?[i].Length ?? 0);
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
@@ -146,12 +150,18 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
 
         var completionTokens = 0;
         var cachedTokens = 0;
+        var wantLogprobs = plan.Choices.Count > 0 && plan.Choices[0].Logprobs is not null;
+        var offsets = new int[choiceCount];
+        for (var i = 0; i < choiceCount; i++)
+            offsets[i] = plan.Echo?[i].Length ?? 0;
         await foreach (var (index, e) in events)
         {
             switch (e.Kind)
             {
                 case GenerationEventKind.Text:
-                    CompletionJson.WriteChunk(sse.BeginData(), header, index, null, e.Text, null, usageNull);
+                    CompletionJson.WriteChunk(sse.BeginData(), header, index, null, e.Text, null, usageNull,
+                        wantLogprobs ? e.Logprobs ?? [] : null, offsets[index]);
+                    offsets[index] += e.Text!.Length;
                     await sse.EndDataAsync(ct);
                     break;
                 case GenerationEventKind.Finished:

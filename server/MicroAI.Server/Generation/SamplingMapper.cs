@@ -55,6 +55,9 @@ internal static class SamplingMapper
         return null;
     }
 
+    /// <summary>OpenAI's limit for chat top_logprobs (legacy completions allow 5; more is harmless here).</summary>
+    public const int MaxTopLogprobs = 20;
+
     public static ApiError? MapKeepAlive(System.Text.Json.JsonElement? value, out TimeSpan? keepAlive)
     {
         keepAlive = null;

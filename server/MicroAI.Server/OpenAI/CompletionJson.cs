@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MicroAI.Backends.Abstractions;
 
 namespace MicroAI.Server.OpenAI;
 
@@ -11,7 +12,7 @@ public readonly record struct ResponseHeader(string Id, long Created, string Mod
 
 public readonly record struct UsageFigures(int PromptTokens, int CompletionTokens, int CachedTokens);
 
-public readonly record struct ChoiceResult(int Index, string Text, string FinishReason);
+public readonly record struct ChoiceResult(int Index, string Text, string FinishReason, IReadOnlyList<TokenLogprob>? Logprobs = null, int TextOffset = 0);
 
 /// <summary>
 /// Writes chat.completion / text_completion bodies and their streaming chunks, field for field as
@@ -19,7 +20,8 @@ public readonly record struct ChoiceResult(int Index, string Text, string Finish
 /// </summary>
 public static class CompletionJson
 {
-    public static void WriteChunk(Utf8JsonWriter w, in ResponseHeader h, int index, string? role, string? content, string? finishReason, bool usageNull)
+    public static void WriteChunk(Utf8JsonWriter w, in ResponseHeader h, int index, string? role, string? content, string? finishReason, bool usageNull,
+        IReadOnlyList<TokenLogprob>? logprobs = null, int textOffset = 0)
     {
         w.WriteStartObject();
         WriteHeader(w, h, h.ChunkObject);
@@ -39,7 +41,7 @@ public static class CompletionJson
         {
             w.WriteString("text", content ?? string.Empty);
         }
-        w.WriteNull("logprobs");
+        WriteLogprobs(w, h.Chat, logprobs, textOffset);
         if (finishReason is null) w.WriteNull("finish_reason"); else w.WriteString("finish_reason", finishReason);
         w.WriteEndObject();
         w.WriteEndArray();
@@ -79,13 +81,87 @@ public static class CompletionJson
             {
                 w.WriteString("text", c.Text);
             }
-            w.WriteNull("logprobs");
+            WriteLogprobs(w, h.Chat, c.Logprobs, c.TextOffset);
             w.WriteString("finish_reason", c.FinishReason);
             w.WriteEndObject();
         }
         w.WriteEndArray();
         WriteUsage(w, usage);
         w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Chat: <c>{"content":[{token, logprob, bytes, top_logprobs:[…]}], "refusal": null}</c>. Legacy
+    /// completions: <c>{tokens, token_logprobs, top_logprobs:[{token: logprob}], text_offset}</c>, offsets
+    /// counted in characters from the start of the choice's text (after any echoed prompt).
+    /// </summary>
+    private static void WriteLogprobs(Utf8JsonWriter w, bool chat, IReadOnlyList<TokenLogprob>? logprobs, int textOffset)
+    {
+        if (logprobs is null)
+        {
+            w.WriteNull("logprobs");
+            return;
+        }
+        w.WriteStartObject("logprobs");
+        if (chat)
+        {
+            w.WriteStartArray("content");
+            foreach (var t in logprobs)
+            {
+                w.WriteStartObject();
+                WriteToken(w, t.Token, t.Logprob, t.Bytes);
+                w.WriteStartArray("top_logprobs");
+                foreach (var alt in t.Top)
+                {
+                    w.WriteStartObject();
+                    WriteToken(w, alt.Token, alt.Logprob, alt.Bytes);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteNull("refusal");
+        }
+        else
+        {
+            w.WriteStartArray("tokens");
+            foreach (var t in logprobs)
+                w.WriteStringValue(t.Token);
+            w.WriteEndArray();
+            w.WriteStartArray("token_logprobs");
+            foreach (var t in logprobs)
+                w.WriteNumberValue(t.Logprob);
+            w.WriteEndArray();
+            w.WriteStartArray("top_logprobs");
+            foreach (var t in logprobs)
+            {
+                w.WriteStartObject();
+                foreach (var alt in t.Top)
+                    w.WriteNumber(alt.Token, alt.Logprob);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("text_offset");
+            var offset = textOffset;
+            foreach (var t in logprobs)
+            {
+                w.WriteNumberValue(offset);
+                offset += t.Token.Length;
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteToken(Utf8JsonWriter w, string token, float logprob, byte[] bytes)
+    {
+        w.WriteString("token", token);
+        w.WriteNumber("logprob", logprob);
+        w.WriteStartArray("bytes");
+        foreach (var b in bytes)
+            w.WriteNumberValue(b);
+        w.WriteEndArray();
     }
 
     private static void WriteHeader(Utf8JsonWriter w, in ResponseHeader h, string obj)
