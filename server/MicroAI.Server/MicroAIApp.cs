@@ -42,6 +42,7 @@ public static class MicroAIApp
         builder.Services.Configure<MicroAI.Backends.Onnx.OnnxRuntimeOptions>(section.GetSection("Onnx"));
         builder.Services.AddOnnxEngine();
         builder.Services.AddSingleton<CompletionResponder>();
+        builder.Services.AddSingleton<ResponseStore>();
         builder.Services.AddSingleton<PullHttpClient>();
         builder.Services.AddSingleton<Observability.MicroAIMetrics>();
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
@@ -70,6 +71,7 @@ public static class MicroAIApp
         app.MapModels();
         app.MapCompletions();
         app.MapChatCompletions();
+        app.MapResponses();
         app.MapEmbeddings();
         app.MapClassifications();
         app.MapModerations();

@@ -16,7 +16,7 @@ namespace MicroAI.Server.Generation;
 /// no slot outlives its HTTP request.
 /// </summary>
 internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Observability.MicroAIMetrics metrics,
-    Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> engine, ILogger<CompletionResponder> logger)
+    Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> engine, ResponseStore responses, ILogger<CompletionResponder> logger)
 {
     private readonly TimeSpan? _timeLimit = engine.Value.RequestTimeoutSeconds > 0 ? TimeSpan.FromSeconds(engine.Value.RequestTimeoutSeconds) : null;
 
@@ -56,7 +56,15 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
                 promptTokens += streams[i].PromptTokens;
 
             var timing = new Timing(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt);
-            if (plan.Stream)
+            if (plan.Responses is { } rp)
+            {
+                var events = Observe(streams, timing, cts.Token);
+                if (plan.Stream)
+                    await ResponsesWriter.StreamAsync(http.Response, rp, responses, model.Entry.Id, header.Created, promptTokens, events, cts.Token);
+                else
+                    await ResponsesWriter.CollectAsync(http.Response, rp, responses, model.Entry.Id, header.Created, promptTokens, events, cts.Token);
+            }
+            else if (plan.Stream)
                 await StreamAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, cts.Token);
             else
                 await CollectAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, cts.Token);

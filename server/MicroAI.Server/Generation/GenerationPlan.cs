@@ -21,4 +21,6 @@ internal sealed class GenerationPlan
     public bool IncludeUsage { get; init; }
     /// <summary>Completions with echo: the prompt text to put before each choice's text.</summary>
     public List<string>? Echo { get; init; }
+    /// <summary>Set for the Responses API: answer with a response object (or its event stream) instead of a chat completion.</summary>
+    public ResponsesPlan? Responses { get; init; }
 }

@@ -13,4 +13,5 @@ namespace MicroAI.Server.OpenAI;
 [JsonSerializable(typeof(ClassificationRequest))]
 [JsonSerializable(typeof(ModerationRequest))]
 [JsonSerializable(typeof(RerankRequest))]
+[JsonSerializable(typeof(ResponsesRequest))]
 internal sealed partial class OpenAIJsonContext : JsonSerializerContext;

@@ -29,6 +29,16 @@ public sealed class SseWriter(PipeWriter pipe) : IDisposable
         return _json;
     }
 
+    /// <summary>A named event (<c>event: name\ndata: …</c>), as the Responses API streams them.</summary>
+    public Utf8JsonWriter BeginEvent(string name)
+    {
+        pipe.Write("event: "u8);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(name);
+        pipe.Write(bytes);
+        pipe.Write("\n"u8);
+        return BeginData();
+    }
+
     public async ValueTask EndDataAsync(CancellationToken cancellationToken)
     {
         _json.Flush();

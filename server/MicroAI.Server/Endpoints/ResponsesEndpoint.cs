@@ -1,0 +1,30 @@
+using MicroAI.Server.Generation;
+using MicroAI.Server.Hosting;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Endpoints;
+
+/// <summary>POST /v1/responses (OpenAI's Responses API: text input and output, streaming events, previous_response_id).</summary>
+internal static class ResponsesEndpoint
+{
+    public static RouteHandlerBuilder MapResponses(this IEndpointRouteBuilder app) =>
+        app.MapPost("/v1/responses", HandleAsync)
+            .WithName("CreateResponse")
+            .WithTags("OpenAI")
+            .WithMetadata(new RequestBodyDocumentation(typeof(ResponsesRequest)))
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status404NotFound);
+
+    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, ResponseStore store)
+    {
+        var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ResponsesRequest);
+        if (error is null && (error = ResponsesRequestMapper.Map(request!, store, out var plan)) is null)
+        {
+            await responder.RespondAsync(http, plan);
+            return;
+        }
+        await error!.WriteResponseAsync(http.Response);
+    }
+}

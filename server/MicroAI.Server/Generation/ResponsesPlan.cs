@@ -1,0 +1,18 @@
+using MicroAI.Backends.Abstractions;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>What a Responses API request adds to a chat plan: the fields echoed in the response object and what to store.</summary>
+internal sealed class ResponsesPlan
+{
+    public required string Id { get; init; }
+    public string? Instructions { get; init; }
+    public int? MaxOutputTokens { get; init; }
+    public float? Temperature { get; init; }
+    public float? TopP { get; init; }
+    public bool Store { get; init; } = true;
+    public string? PreviousResponseId { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    /// <summary>The conversation the model saw (previous responses' turns + this input), kept for previous_response_id.</summary>
+    public required IReadOnlyList<ChatTurn> Conversation { get; init; }
+}

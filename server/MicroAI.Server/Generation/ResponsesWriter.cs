@@ -1,0 +1,271 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>
+/// Answers a Responses API request from the generation event stream: one response object, or the
+/// documented event sequence (response.created, response.in_progress, response.output_item.added,
+/// response.content_part.added, response.output_text.delta…, response.output_text.done,
+/// response.content_part.done, response.output_item.done, response.completed), each an SSE
+/// <c>event:</c> + <c>data:</c> pair with a sequence_number.
+/// </summary>
+internal static class ResponsesWriter
+{
+    private sealed class State(ResponsesPlan plan, string model, long createdAt, int promptTokens)
+    {
+        public ResponsesPlan Plan { get; } = plan;
+        public string Model { get; } = model;
+        public long CreatedAt { get; } = createdAt;
+        public string MessageId { get; } = "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        public StringBuilder Text { get; } = new();
+        public int PromptTokens { get; } = promptTokens;
+        public int CachedTokens { get; set; }
+        public int OutputTokens { get; set; }
+        public string Status { get; set; } = "in_progress";
+        public bool Incomplete { get; set; }
+        public int Sequence { get; set; }
+    }
+
+    public static async Task CollectAsync(HttpResponse response, ResponsesPlan plan, ResponseStore store, string model, long createdAt, int promptTokens,
+        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, CancellationToken ct)
+    {
+        var state = new State(plan, model, createdAt, promptTokens);
+        await foreach (var (_, e) in events)
+        {
+            switch (e.Kind)
+            {
+                case GenerationEventKind.Text:
+                    state.Text.Append(e.Text);
+                    break;
+                case GenerationEventKind.Finished:
+                    Finish(state, e);
+                    break;
+                case GenerationEventKind.Failed:
+                    await e.Error!.ToApiError().WriteResponseAsync(response);
+                    return;
+            }
+        }
+        ct.ThrowIfCancellationRequested();
+        Remember(state, store);
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        using (var w = JsonOutput.CreateWriter(response.BodyWriter))
+            WriteResponse(w, state);
+        await response.BodyWriter.FlushAsync(ct);
+    }
+
+    public static async Task StreamAsync(HttpResponse response, ResponsesPlan plan, ResponseStore store, string model, long createdAt, int promptTokens,
+        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, CancellationToken ct)
+    {
+        SseWriter.PrepareResponse(response);
+        using var sse = new SseWriter(response.BodyWriter);
+        var s = new State(plan, model, createdAt, promptTokens);
+
+        await EventAsync(sse, s, "response.created", w => Response(w, s), ct);
+        await EventAsync(sse, s, "response.in_progress", w => Response(w, s), ct);
+        await EventAsync(sse, s, "response.output_item.added", w =>
+        {
+            w.WriteNumber("output_index", 0);
+            w.WritePropertyName("item");
+            WriteMessage(w, s, "in_progress", text: null);
+        }, ct);
+        await EventAsync(sse, s, "response.content_part.added", w =>
+        {
+            Indices(w, s);
+            w.WritePropertyName("part");
+            WritePart(w, string.Empty);
+        }, ct);
+
+        await foreach (var (_, e) in events)
+        {
+            switch (e.Kind)
+            {
+                case GenerationEventKind.Text:
+                    s.Text.Append(e.Text);
+                    await EventAsync(sse, s, "response.output_text.delta", w =>
+                    {
+                        Indices(w, s);
+                        w.WriteString("delta", e.Text);
+                        w.WriteStartArray("logprobs");
+                        w.WriteEndArray();
+                    }, ct);
+                    break;
+                case GenerationEventKind.Finished:
+                    Finish(s, e);
+                    break;
+                case GenerationEventKind.Failed:
+                    s.Status = "failed";
+                    var error = e.Error!.ToApiError();
+                    await EventAsync(sse, s, "error", w =>
+                    {
+                        w.WriteString("code", error.Code);
+                        w.WriteString("message", error.Message);
+                        w.WriteString("param", error.Param);
+                    }, ct);
+                    return;
+            }
+        }
+        ct.ThrowIfCancellationRequested();
+        Remember(s, store);
+        var text = s.Text.ToString();
+        await EventAsync(sse, s, "response.output_text.done", w =>
+        {
+            Indices(w, s);
+            w.WriteString("text", text);
+            w.WriteStartArray("logprobs");
+            w.WriteEndArray();
+        }, ct);
+        await EventAsync(sse, s, "response.content_part.done", w =>
+        {
+            Indices(w, s);
+            w.WritePropertyName("part");
+            WritePart(w, text);
+        }, ct);
+        await EventAsync(sse, s, "response.output_item.done", w =>
+        {
+            w.WriteNumber("output_index", 0);
+            w.WritePropertyName("item");
+            WriteMessage(w, s, s.Incomplete ? "incomplete" : "completed", text);
+        }, ct);
+        await EventAsync(sse, s, s.Incomplete ? "response.incomplete" : "response.completed", w => Response(w, s), ct);
+    }
+
+    private static void Finish(State s, GenerationEvent e)
+    {
+        s.OutputTokens = e.Usage.CompletionTokens;
+        s.CachedTokens = e.Usage.CachedPromptTokens;
+        s.Incomplete = e.FinishReason == FinishReason.Length && s.Plan.MaxOutputTokens is not null && e.Usage.CompletionTokens >= s.Plan.MaxOutputTokens;
+        s.Status = s.Incomplete ? "incomplete" : "completed";
+    }
+
+    private static void Remember(State s, ResponseStore store)
+    {
+        if (s.Plan.Store)
+            store.Save(s.Plan.Id, [.. s.Plan.Conversation, new ChatTurn("assistant", s.Text.ToString())]);
+    }
+
+    private static async ValueTask EventAsync(SseWriter sse, State s, string type, Action<Utf8JsonWriter> body, CancellationToken ct)
+    {
+        var w = sse.BeginEvent(type);
+        w.WriteStartObject();
+        w.WriteString("type", type);
+        w.WriteNumber("sequence_number", s.Sequence++);
+        body(w);
+        w.WriteEndObject();
+        await sse.EndDataAsync(ct);
+    }
+
+    private static void Response(Utf8JsonWriter w, State s)
+    {
+        w.WritePropertyName("response");
+        WriteResponse(w, s);
+    }
+
+    private static void Indices(Utf8JsonWriter w, State s)
+    {
+        w.WriteString("item_id", s.MessageId);
+        w.WriteNumber("output_index", 0);
+        w.WriteNumber("content_index", 0);
+    }
+
+    private static void WritePart(Utf8JsonWriter w, string text)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "output_text");
+        w.WriteString("text", text);
+        w.WriteStartArray("annotations");
+        w.WriteEndArray();
+        w.WriteStartArray("logprobs");
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter w, State s, string status, string? text)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", s.MessageId);
+        w.WriteString("type", "message");
+        w.WriteString("status", status);
+        w.WriteString("role", "assistant");
+        w.WriteStartArray("content");
+        if (text is not null)
+            WritePart(w, text);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The response object, field for field as OpenAI's API reference gives it (text output only).</summary>
+    private static void WriteResponse(Utf8JsonWriter w, State s)
+    {
+        var done = s.Status is "completed" or "incomplete";
+        w.WriteStartObject();
+        w.WriteString("id", s.Plan.Id);
+        w.WriteString("object", "response");
+        w.WriteNumber("created_at", s.CreatedAt);
+        w.WriteString("status", s.Status);
+        w.WriteNull("error");
+        if (s.Incomplete)
+        {
+            w.WriteStartObject("incomplete_details");
+            w.WriteString("reason", "max_output_tokens");
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("incomplete_details");
+        }
+        w.WriteString("instructions", s.Plan.Instructions);
+        if (s.Plan.MaxOutputTokens is { } max) w.WriteNumber("max_output_tokens", max); else w.WriteNull("max_output_tokens");
+        w.WriteString("model", s.Model);
+        w.WriteStartArray("output");
+        if (done)
+            WriteMessage(w, s, s.Incomplete ? "incomplete" : "completed", s.Text.ToString());
+        w.WriteEndArray();
+        w.WriteBoolean("parallel_tool_calls", true);
+        w.WriteString("previous_response_id", s.Plan.PreviousResponseId);
+        w.WriteStartObject("reasoning");
+        w.WriteNull("effort");
+        w.WriteNull("summary");
+        w.WriteEndObject();
+        w.WriteBoolean("store", s.Plan.Store);
+        if (s.Plan.Temperature is { } t) w.WriteNumber("temperature", t); else w.WriteNull("temperature");
+        w.WriteStartObject("text");
+        w.WriteStartObject("format");
+        w.WriteString("type", "text");
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteString("tool_choice", "auto");
+        w.WriteStartArray("tools");
+        w.WriteEndArray();
+        if (s.Plan.TopP is { } p) w.WriteNumber("top_p", p); else w.WriteNull("top_p");
+        w.WriteString("truncation", "disabled");
+        if (done)
+        {
+            w.WriteStartObject("usage");
+            w.WriteNumber("input_tokens", s.PromptTokens);
+            w.WriteStartObject("input_tokens_details");
+            w.WriteNumber("cached_tokens", s.CachedTokens);
+            w.WriteEndObject();
+            w.WriteNumber("output_tokens", s.OutputTokens);
+            w.WriteStartObject("output_tokens_details");
+            w.WriteNumber("reasoning_tokens", 0);
+            w.WriteEndObject();
+            w.WriteNumber("total_tokens", s.PromptTokens + s.OutputTokens);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("usage");
+        }
+        w.WriteNull("user");
+        w.WriteStartObject("metadata");
+        foreach (var (k, v) in s.Plan.Metadata)
+            w.WriteString(k, v);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}
