@@ -185,6 +185,14 @@ public sealed partial class ModelCatalog : IModelCatalog
             if (TryEntry(file, "models-directory", null, out var entry, out _))
                 yield return entry;
         }
+        // ONNX models come as folders (model + tokenizer + config): each .onnx file is served,
+        // named after its folder (see OnnxModelId); onnx files of unknown tasks are listed too
+        // (their capabilities say they serve nothing) so `list` shows what was found.
+        foreach (var file in Directory.EnumerateFiles(dir, "*.onnx", options).Order(StringComparer.Ordinal))
+        {
+            if (TryEntry(file, "models-directory", null, out var entry, out _))
+                yield return entry;
+        }
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"-\d{5}-of-\d{5}$")]
@@ -234,15 +242,19 @@ public sealed partial class ModelCatalog : IModelCatalog
     }
 
     /// <summary>"model.onnx" says nothing: such a model is named after its folder (the parent of an "onnx/" subfolder).</summary>
+    /// <remarks>Variants beside it ("model_quantized.onnx") are "folder-model_quantized", so the ids of a Hugging Face export do not collide.</remarks>
     private static string? OnnxModelId(string file)
     {
-        if (!file.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
-            || !Path.GetFileNameWithoutExtension(file).StartsWith("model", StringComparison.OrdinalIgnoreCase))
+        var stem = Path.GetFileNameWithoutExtension(file);
+        if (!file.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || !stem.StartsWith("model", StringComparison.OrdinalIgnoreCase))
             return null;
         var dir = Path.GetDirectoryName(file);
         if (dir is not null && Path.GetFileName(dir).Equals("onnx", StringComparison.OrdinalIgnoreCase))
             dir = Path.GetDirectoryName(dir);
-        return dir is null ? null : Path.GetFileName(dir);
+        if (dir is null)
+            return null;
+        var folder = Path.GetFileName(dir);
+        return stem.Equals("model", StringComparison.OrdinalIgnoreCase) ? folder : $"{folder}-{stem}";
     }
 
     private static bool LooksLikePath(string value) =>

@@ -69,4 +69,23 @@ public sealed class OnnxCatalogTests : IDisposable
         Assert.True(File.Exists(entry.Files["config.min.json"]));
         Assert.Equal(File.ReadAllText(Path.Combine(TestPaths.MagikaFolder, "config.min.json")), File.ReadAllText(entry.Files["config.min.json"]));
     }
+
+    [Fact]
+    public void Onnx_folders_in_the_models_directory_are_served_under_their_folder_names()
+    {
+        var models = Path.Combine(_root, "models");
+        var magika = Directory.CreateDirectory(Path.Combine(models, "magika")).FullName;
+        foreach (var f in Directory.GetFiles(TestPaths.MagikaFolder))
+            File.Copy(f, Path.Combine(magika, Path.GetFileName(f)));
+        var hf = Directory.CreateDirectory(Path.Combine(models, "org", "mnist-export", "onnx")).FullName;
+        File.Copy(Path.Combine(TestPaths.MnistFolder, "mnist.onnx"), Path.Combine(hf, "model.onnx"));
+        File.Copy(Path.Combine(TestPaths.MnistFolder, "mnist.onnx"), Path.Combine(hf, "model_quantized.onnx"));
+
+        var catalog = Create(new ModelRegistryOptions { ModelsDirectory = models });
+
+        Assert.Equal(["classification"], catalog.Find("magika")!.Capabilities);
+        Assert.NotNull(catalog.Find("mnist-export"));
+        Assert.NotNull(catalog.Find("mnist-export-model_quantized"));
+        Assert.All(catalog.List(), e => Assert.Equal(ModelFormat.Onnx, e.Format));
+    }
 }
