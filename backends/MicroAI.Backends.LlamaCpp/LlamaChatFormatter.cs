@@ -6,10 +6,12 @@ using MicroAI.Backends.LlamaCpp.Native;
 namespace MicroAI.Backends.LlamaCpp;
 
 /// <summary>
-/// Builds a chat prompt. With a chat template (the model's, or one set in configuration) it uses
-/// llama.cpp's built-in template renderer, which recognises the common families (ChatML, Llama 2/3,
-/// Mistral, Gemma, Phi, DeepSeek, ...). A model without a template, or with one llama.cpp does not
-/// recognise, gets the documented fallback:
+/// Builds a chat prompt. A chat template (the model's, one set in configuration, or one sent with
+/// the request) is rendered by MicroAI's Jinja engine exactly as transformers would
+/// (<see cref="Chat.JinjaChatPrompt"/>); a template name such as "chatml", or a template the Jinja
+/// engine cannot run, goes to llama.cpp's built-in renderer, which recognises the common families
+/// (ChatML, Llama 2/3, Mistral, Gemma, Phi, DeepSeek, ...). A model without a template, or with one
+/// neither recognises, gets the documented fallback:
 /// <code>
 /// System: {system}
 /// User: {user}
@@ -25,10 +27,12 @@ internal sealed class LlamaChatFormatter
     private static readonly string[] s_fallbackStops = ["\nUser:"];
 
     private readonly byte[]? _template; // NUL-terminated UTF-8
+    private readonly Chat.JinjaChatPrompt? _jinja;
 
-    private LlamaChatFormatter(byte[]? template, string name, string? warning)
+    private LlamaChatFormatter(byte[]? template, string name, string? warning, Chat.JinjaChatPrompt? jinja = null)
     {
         _template = template;
+        _jinja = jinja;
         Name = name;
         Warning = warning;
     }
@@ -36,22 +40,65 @@ internal sealed class LlamaChatFormatter
     public string Name { get; }
     public string? Warning { get; }
 
-    public static LlamaChatFormatter Create(string? template, bool configured)
+    /// <summary>
+    /// A request's own template: Jinja text is used as it is (no probe, no fallback), so its parse
+    /// or render errors reach the client as a 400 naming the template's message.
+    /// </summary>
+    public static LlamaChatFormatter ForRequest(string template, string bosToken, string eosToken)
+    {
+        if (!Chat.JinjaChatPrompt.LooksLikeJinja(template))
+            return Create(template, configured: true, bosToken, eosToken);
+        var jinja = Chat.JinjaChatPrompt.TryParse(template, bosToken, eosToken, out var problem);
+        return jinja is not null
+            ? new LlamaChatFormatter(null, "jinja", null, jinja)
+            : new LlamaChatFormatter(null, "invalid", null) { _error = $"The chat template could not be parsed: {problem}" };
+    }
+
+    private string? _error;
+
+    public static LlamaChatFormatter Create(string? template, bool configured, string bosToken = "", string eosToken = "")
     {
         if (string.IsNullOrWhiteSpace(template))
             return new LlamaChatFormatter(null, FallbackName, null);
+        string? jinjaProblem = null;
+        if (Chat.JinjaChatPrompt.LooksLikeJinja(template))
+        {
+            var jinja = Chat.JinjaChatPrompt.TryParse(template, bosToken, eosToken, out jinjaProblem);
+            if (jinja is not null)
+            {
+                var jinjaProbe = new LlamaChatFormatter(null, "jinja", null, jinja);
+                var rendered = jinjaProbe.Render([new ChatTurn("user", "hi")]);
+                if (rendered.Error is null)
+                    return jinjaProbe;
+                jinjaProblem = rendered.Error;
+            }
+        }
         var bytes = Encoding.UTF8.GetBytes(template + "\0");
-        var probe = new LlamaChatFormatter(bytes, configured ? "configured" : "gguf", null);
+        var probe = new LlamaChatFormatter(bytes, configured ? "configured" : "gguf", jinjaProblem is null ? null : $"its chat template does not run as Jinja ({jinjaProblem}); llama.cpp's built-in renderer is used.");
         if (probe.Render([new ChatTurn("user", "hi")]).Error is null)
             return probe;
         return new LlamaChatFormatter(null, FallbackName,
-            $"its {(configured ? "configured" : "GGUF")} chat template is not one llama.cpp's built-in renderer recognises; using the fallback chat format.");
+            $"its {(configured ? "configured" : "GGUF")} chat template is neither runnable Jinja{(jinjaProblem is null ? "" : $" ({jinjaProblem})")} nor one llama.cpp's built-in renderer recognises; using the fallback chat format.");
     }
 
-    public readonly record struct Rendered(string? Prompt, IReadOnlyList<string> Stops, string? Error);
+    /// <param name="StartsWithBos">The text already begins with the BOS token, so tokenizing must not add another.</param>
+    public readonly record struct Rendered(string? Prompt, IReadOnlyList<string> Stops, string? Error, bool StartsWithBos = false);
 
-    public Rendered Render(IReadOnlyList<ChatTurn> messages) =>
-        _template is null ? RenderFallback(messages) : RenderWithTemplate(messages);
+    public Rendered Render(IReadOnlyList<ChatTurn> messages, IReadOnlyList<System.Text.Json.JsonElement>? tools = null)
+    {
+        if (_error is not null)
+            return new Rendered(null, [], _error);
+        if (tools is { Count: > 0 } && _jinja is null)
+            return new Rendered(null, [], "This model has no Jinja chat template, so it cannot be offered tools; send a 'chat_template' that renders 'tools', or configure one for the model.");
+        if (_jinja is not null)
+        {
+            var (prompt, error) = _jinja.Render(messages, tools);
+            return prompt is null
+                ? new Rendered(null, [], error)
+                : new Rendered(prompt, [], null, _jinja.BosToken.Length > 0 && prompt.StartsWith(_jinja.BosToken, StringComparison.Ordinal));
+        }
+        return _template is null ? RenderFallback(messages) : RenderWithTemplate(messages);
+    }
 
     private static Rendered RenderFallback(IReadOnlyList<ChatTurn> messages)
     {

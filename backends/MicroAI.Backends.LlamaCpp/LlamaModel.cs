@@ -13,11 +13,14 @@ internal sealed unsafe class LlamaModel : ITextModel
     private readonly nint _vocab;
     private readonly LlamaChatFormatter _chat;
     private readonly ILogger _logger;
+    private readonly string _bos;
+    private readonly string _eos;
 
     private LlamaModel(SafeLlamaModelHandle handle, TextModelInfo info, LlamaChatFormatter chat, ILogger logger)
     {
         _handle = handle;
         _vocab = LlamaNative.llama_model_get_vocab(handle);
+        (_bos, _eos) = SpecialTokenTexts(_vocab);
         _chat = chat;
         _logger = logger;
         Info = info;
@@ -53,8 +56,9 @@ internal sealed unsafe class LlamaModel : ITextModel
             if (forGeneration && !LlamaNative.llama_model_has_decoder(handle))
                 throw new ModelLoadException($"'{entry.Id}' has no decoder; it cannot generate text.");
             var vocab = LlamaNative.llama_model_get_vocab(handle);
-            var template = settings.ChatTemplate ?? LlamaNative.PtrToString(LlamaNative.llama_model_chat_template(handle, null));
-            var chat = LlamaChatFormatter.Create(template, settings.ChatTemplate is not null);
+            var template = TemplateText(settings.ChatTemplate) ?? LlamaNative.PtrToString(LlamaNative.llama_model_chat_template(handle, null));
+            var (bos, eos) = SpecialTokenTexts(vocab);
+            var chat = LlamaChatFormatter.Create(template, settings.ChatTemplate is not null, bos, eos);
             if (chat.Warning is { } warning)
                 logger.LogWarning("Model {Model}: {Warning}", entry.Id, warning);
 
@@ -70,7 +74,7 @@ internal sealed unsafe class LlamaModel : ITextModel
                 LlamaNative.llama_vocab_n_tokens(vocab),
                 LlamaNative.llama_model_n_params(handle),
                 LlamaNative.llama_model_size(handle),
-                chat.Name);
+                chat.Name) { ChatTemplate = chat.Name == "jinja" ? template : null };
             return new LlamaModel(handle, info, chat, logger);
         }
         catch
@@ -78,6 +82,42 @@ internal sealed unsafe class LlamaModel : ITextModel
             handle.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A configured template: a path to a .jinja file is read; anything else is a template name or text.</summary>
+    private static string? TemplateText(string? configured)
+    {
+        if (configured is null || !configured.EndsWith(".jinja", StringComparison.OrdinalIgnoreCase))
+            return configured;
+        try
+        {
+            return File.ReadAllText(configured);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new ModelLoadException($"The configured chat template file '{configured}' cannot be read: {ex.Message}");
+        }
+    }
+
+    /// <summary>The text of the BOS and EOS tokens (e.g. "&lt;s&gt;", "&lt;|im_end|&gt;"), as chat templates print them.</summary>
+    private static (string Bos, string Eos) SpecialTokenTexts(nint vocab)
+    {
+        string Text(int token) => token < 0 ? string.Empty : LlamaNative.PtrToString(LlamaNative.llama_vocab_get_text(vocab, token)) ?? string.Empty;
+        return (Text(LlamaNative.llama_vocab_bos(vocab)), Text(LlamaNative.llama_vocab_eos(vocab)));
+    }
+
+    /// <summary>The rendered chat prompt as text (for /apply-template), or the error a chat request would get.</summary>
+    public GenerationError? TryRenderChat(GenerateRequest request, out string prompt)
+    {
+        prompt = string.Empty;
+        var chat = request.ChatTemplate is { } perRequest
+            ? LlamaChatFormatter.ForRequest(perRequest, _bos, _eos)
+            : _chat;
+        var rendered = chat.Render(request.Messages ?? [], request.Tools);
+        if (rendered.Error is { } error)
+            return new GenerationError(GenerationErrorCode.InvalidPrompt, error, request.ChatTemplate is null ? "messages" : "chat_template");
+        prompt = rendered.Prompt!;
+        return null;
     }
 
     public GenerationError? TryPreparePrompt(GenerateRequest request, out PreparedPrompt prompt)
@@ -97,20 +137,24 @@ internal sealed unsafe class LlamaModel : ITextModel
 
         string text;
         IReadOnlyList<string> stops = [];
+        var addSpecial = true;
         if (request.Messages is { } messages)
         {
-            var rendered = _chat.Render(messages);
+            var chat = request.ChatTemplate is { } perRequest ? LlamaChatFormatter.ForRequest(perRequest, _bos, _eos) : _chat;
+            var rendered = chat.Render(messages, request.Tools);
             if (rendered.Error is { } error)
-                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, "messages");
+                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, request.ChatTemplate is null ? "messages" : "chat_template");
             text = rendered.Prompt!;
             stops = rendered.Stops;
+            // Templates print bos_token themselves; llama.cpp would add a second one.
+            addSpecial = !rendered.StartsWithBos;
         }
         else
         {
             text = request.Prompt?.Text ?? string.Empty;
         }
 
-        prompt = new PreparedPrompt(Tokenize(text, addSpecial: true, parseSpecial: true), stops);
+        prompt = new PreparedPrompt(Tokenize(text, addSpecial, parseSpecial: true), stops);
         return null;
     }
 

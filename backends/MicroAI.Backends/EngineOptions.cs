@@ -21,6 +21,9 @@ public sealed class EngineOptions
     /// <summary>Most tokens per decode call (prompt chunk size).</summary>
     public int BatchSize { get; set; } = 512;
 
+    /// <summary>Whether a chat request (and /apply-template) may carry its own Jinja <c>chat_template</c> (rendered sandboxed).</summary>
+    public bool AllowRequestChatTemplates { get; set; } = true;
+
     /// <summary>Longest time a generation request may take, queue included (0 = no limit): queued past it → 503, generating past it → finish_reason "length".</summary>
     public double RequestTimeoutSeconds { get; set; }
 

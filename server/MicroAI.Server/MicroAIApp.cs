@@ -72,6 +72,7 @@ public static class MicroAIApp
         app.MapCompletions();
         app.MapChatCompletions();
         app.MapResponses();
+        app.MapApplyTemplate();
         app.MapEmbeddings();
         app.MapClassifications();
         app.MapModerations();

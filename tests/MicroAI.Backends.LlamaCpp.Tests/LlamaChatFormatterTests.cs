@@ -49,7 +49,7 @@ public sealed class LlamaChatFormatterTests
 
         var rendered = formatter.Render(s_conversation);
 
-        Assert.Equal("configured", formatter.Name);
+        Assert.Equal("jinja", formatter.Name);
         Assert.Null(formatter.Warning);
         Assert.Null(rendered.Error);
         Assert.Equal(
@@ -63,9 +63,15 @@ public sealed class LlamaChatFormatterTests
     }
 
     [Fact]
-    public void Template_from_the_gguf_is_named_gguf()
+    public void A_template_the_jinja_engine_cannot_run_goes_to_llama_cpps_renderer_named_by_its_source()
     {
-        Assert.Equal("gguf", LlamaChatFormatter.Create(ChatMlTemplate, configured: false).Name);
+        // An unknown filter fails in Jinja; llama.cpp's renderer recognises the template as ChatML by its markers.
+        const string quirky = "{% for message in messages %}{{'<|im_start|>' + message['role'] | no_such_filter }}{% endfor %}";
+
+        var formatter = LlamaChatFormatter.Create(quirky, configured: false);
+
+        Assert.Equal("gguf", formatter.Name);
+        Assert.Contains("does not run as Jinja", formatter.Warning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,12 +110,24 @@ public sealed class LlamaChatFormatterTests
     [Fact]
     public void Unrecognised_template_falls_back_with_a_warning()
     {
-        var formatter = LlamaChatFormatter.Create("{{ bos_token }}{% for m in messages %}[[{{ m.content }}]]{% endfor %}", configured: true);
+        var formatter = LlamaChatFormatter.Create("{% nonsense %}", configured: true);
 
         Assert.Equal(LlamaChatFormatter.FallbackName, formatter.Name);
         Assert.NotNull(formatter.Warning);
         Assert.Contains("configured", formatter.Warning, StringComparison.Ordinal);
         Assert.Equal("User: Hi\nAssistant:", formatter.Render([new ChatTurn("user", "Hi")]).Prompt);
+    }
+
+    [Fact]
+    public void Any_runnable_jinja_template_is_rendered_exactly_even_one_llama_cpp_does_not_recognise()
+    {
+        var formatter = LlamaChatFormatter.Create("{{ bos_token }}{% for m in messages %}[[{{ m.content }}]]{% endfor %}", configured: true, bosToken: "<s>");
+
+        var rendered = formatter.Render([new ChatTurn("user", "Hi"), new ChatTurn("user", "there")]);
+
+        Assert.Equal("jinja", formatter.Name);
+        Assert.Equal("<s>[[Hi]][[there]]", rendered.Prompt);
+        Assert.True(rendered.StartsWithBos);
     }
 
     [Fact]
@@ -133,7 +151,7 @@ public sealed class LlamaChatFormatterTests
         var error = model.TryPreparePrompt(new GenerateRequest { Messages = [new ChatTurn("user", "Hi")] }, out var prompt);
 
         Assert.Null(error);
-        Assert.Equal("configured", model.Info.ChatFormat);
+        Assert.Equal("jinja", model.Info.ChatFormat);
         Assert.Empty(prompt.FormatStops);
         Assert.Equal(model.Tokenize("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", true, true), prompt.Tokens);
     }

@@ -198,7 +198,7 @@ public sealed partial class ErrorResponseTests(ServerFixture server)
     }
 
     [Theory]
-    [InlineData("""{"model":"stories260K",""" + Messages + ""","tools":[{"type":"function","function":{"name":"f"}}]}""", "tools")]
+    [InlineData("""{"model":"stories260K",""" + Messages + ""","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}""", "tool_choice")]
     [InlineData("""{"model":"stories260K",""" + Messages + ""","response_format":{"type":"json_object"}}""", "response_format")]
     public async Task UnsupportedFeature_Is400Unsupported(string json, string param) =>
         await PostExpectingError(Chat, json, HttpStatusCode.BadRequest, param, "unsupported_parameter");

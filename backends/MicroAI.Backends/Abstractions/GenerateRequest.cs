@@ -26,6 +26,12 @@ public sealed record GenerateRequest
     /// <summary>Up to four stop strings; the matched text is not returned.</summary>
     public IReadOnlyList<string> Stop { get; init; } = [];
 
+    /// <summary>Function tools offered to the model (OpenAI's <c>tools</c> entries), passed to the chat template.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement>? Tools { get; init; }
+
+    /// <summary>A chat template for this request instead of the model's (vLLM's <c>chat_template</c>).</summary>
+    public string? ChatTemplate { get; init; }
+
     /// <summary>Report each generated token's log-probability with this many alternatives (0–20); null = no logprobs.</summary>
     public int? Logprobs { get; init; }
 }
@@ -43,4 +49,14 @@ public sealed class PromptInput
 }
 
 /// <summary>One chat message, content already flattened to text.</summary>
-public sealed record ChatTurn(string Role, string Content);
+public sealed record ChatTurn(string Role, string Content)
+{
+    /// <summary>Calls an assistant turn made (for the template to show the model its own calls).</summary>
+    public IReadOnlyList<ChatToolCall>? ToolCalls { get; init; }
+    /// <summary>For a tool turn: the call it answers.</summary>
+    public string? ToolCallId { get; init; }
+    public string? Name { get; init; }
+}
+
+/// <param name="Arguments">The arguments as JSON text, as OpenAI carries them.</param>
+public sealed record ChatToolCall(string Id, string Name, string Arguments);

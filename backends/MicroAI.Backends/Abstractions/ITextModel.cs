@@ -12,6 +12,13 @@ public interface ITextModel : IDisposable
     /// <summary>Renders and tokenizes the request's prompt; returns an error instead of throwing.</summary>
     GenerationError? TryPreparePrompt(GenerateRequest request, out PreparedPrompt prompt);
 
+    /// <summary>The chat prompt as text, as it would be tokenized (for /apply-template); an error instead of throwing.</summary>
+    GenerationError? TryRenderChat(GenerateRequest request, out string prompt)
+    {
+        prompt = string.Empty;
+        return new GenerationError(GenerationErrorCode.InvalidPrompt, "This model cannot show its rendered chat prompt.", "model");
+    }
+
     /// <summary>Creates the context the scheduler decodes with (one per loaded model).</summary>
     IBatchDecoder CreateDecoder(DecoderOptions options);
 }
@@ -30,7 +37,11 @@ public sealed record TextModelInfo(
     int VocabularySize,
     ulong ParameterCount,
     ulong SizeBytes,
-    string ChatFormat);
+    string ChatFormat)
+{
+    /// <summary>The chat template's text when it is Jinja (decides how tool calls are read back); null otherwise.</summary>
+    public string? ChatTemplate { get; init; }
+}
 
 public sealed record DecoderOptions(int Slots, int ContextPerSlot, int BatchSize, int Threads);
 

@@ -9,7 +9,10 @@ internal static class ChatRequestMapper
 {
     private static readonly HashSet<string> s_roles = ["system", "developer", "user", "assistant", "tool"];
 
-    public static ApiError? Map(ChatCompletionRequest r, out GenerationPlan plan)
+    /// <summary>Largest per-request chat template (real templates are 1–20 KB).</summary>
+    public const int MaxChatTemplateChars = 64 * 1024;
+
+    public static ApiError? Map(ChatCompletionRequest r, out GenerationPlan plan, bool allowRequestTemplates = true)
     {
         plan = null!;
         if (r.Messages is null)
@@ -30,9 +33,32 @@ internal static class ChatRequestMapper
             var error = Flatten(m.Content, i, m.Role, out var text);
             if (error is not null)
                 return error;
-            turns.Add(new ChatTurn(m.Role, text));
+            var turn = new ChatTurn(m.Role, text) { Name = m.Name, ToolCallId = m.ToolCallId };
+            if (m.ToolCalls is { Count: > 0 } calls)
+            {
+                if (m.Role != "assistant")
+                    return ApiError.BadRequest($"messages[{i}]: only assistant messages carry 'tool_calls'.", $"messages[{i}].tool_calls");
+                var converted = new List<ChatToolCall>(calls.Count);
+                for (var c = 0; c < calls.Count; c++)
+                {
+                    if (calls[c]?.Function?.Name is not { Length: > 0 } fname)
+                        return ApiError.Missing($"messages[{i}].tool_calls[{c}].function.name");
+                    converted.Add(new ChatToolCall(calls[c].Id ?? $"call_{i}_{c}", fname, calls[c].Function!.Arguments ?? "{}"));
+                }
+                turn = turn with { ToolCalls = converted };
+            }
+            if (m.Role == "tool" && m.ToolCallId is null)
+                return ApiError.Missing($"messages[{i}].tool_call_id");
+            turns.Add(turn);
         }
 
+        if (r.ChatTemplate is { } ct)
+        {
+            if (!allowRequestTemplates)
+                return ApiError.Unsupported("chat_template", "Per-request chat templates are disabled on this server (MicroAI:AllowRequestChatTemplates).");
+            if (ct.Length > MaxChatTemplateChars)
+                return ApiError.BadRequest($"'chat_template' has {ct.Length} characters; at most {MaxChatTemplateChars} are allowed.", "chat_template");
+        }
         if (r.TopLogprobs is not null && r.Logprobs != true)
             return ApiError.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
         if (r.TopLogprobs is < 0 or > SamplingMapper.MaxTopLogprobs)
@@ -40,8 +66,8 @@ internal static class ChatRequestMapper
         int? logprobs = r.Logprobs == true ? r.TopLogprobs ?? 0 : null;
         if (r.ResponseFormat?.Type is { } rf && rf != "text")
             return ApiError.Unsupported("response_format", $"'response_format' of type '{rf}' is not supported by this server yet.");
-        if (r.Tools is { Count: > 0 })
-            return ApiError.Unsupported("tools", "Tool calling is not supported by this server yet.");
+        if (ToolsMapper.Map(r, out var toolPlan) is { } toolsError)
+            return toolsError;
         if (r.LogitBias is { Count: > 0 })
             return ApiError.Unsupported("logit_bias", "'logit_bias' is not supported by this server yet.");
 
@@ -70,6 +96,8 @@ internal static class ChatRequestMapper
                 MaxTokens = maxTokens,
                 Stop = stops,
                 Logprobs = logprobs,
+                ChatTemplate = r.ChatTemplate,
+                Tools = toolPlan?.Tools,
             });
         }
         plan = new GenerationPlan
@@ -77,6 +105,7 @@ internal static class ChatRequestMapper
             Model = r.Model,
             Chat = true,
             Choices = choices,
+            Tools = toolPlan,
             ChoicesPerPrompt = n,
             Sampling = sampling,
             KeepAlive = keepAlive,

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
 using MicroAI.Backends.Scheduling;
+using MicroAI.Backends.ToolCalling;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -56,6 +57,8 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
                 promptTokens += streams[i].PromptTokens;
 
             var timing = new Timing(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt);
+            // Tools: the model's output is read back in the format its chat template taught it.
+            var toolParser = plan.Tools is null ? null : ToolCallFormats.ForTemplate(plan.Choices[0].ChatTemplate ?? model.Info.ChatTemplate);
             if (plan.Responses is { } rp)
             {
                 var events = Observe(streams, timing, cts.Token);
@@ -65,9 +68,9 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
                     await ResponsesWriter.CollectAsync(http.Response, rp, responses, model.Entry.Id, header.Created, promptTokens, events, cts.Token);
             }
             else if (plan.Stream)
-                await StreamAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, cts.Token);
+                await StreamAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, toolParser, cts.Token);
             else
-                await CollectAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, cts.Token);
+                await CollectAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, toolParser, cts.Token);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -93,7 +96,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
     }
 
     private static async Task CollectAsync(HttpResponse response, GenerationPlan plan, ResponseHeader header,
-        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, int choiceCount, int promptTokens, CancellationToken ct)
+        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, int choiceCount, int promptTokens, IToolCallParser? toolParser, CancellationToken ct)
     {
         var texts = new StringBuilder[choiceCount];
         var finish = new string[choiceCount];
@@ -128,7 +131,15 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
 
         var choices = new ChoiceResult[choiceCount];
         for (var i = 0; i < choices.Length; i++)
+        {
             choices[i] = new ChoiceResult(i, texts[i].ToString(), finish[i] ?? "stop", logprobs?[i], plan.Echo?[i].Length ?? 0);
+            if (toolParser is not null && plan.Tools is { } tools)
+            {
+                var parsed = toolParser.Parse(choices[i].Text, tools.Names);
+                if (parsed.HasToolCalls)
+                    choices[i] = choices[i] with { Text = parsed.Content ?? string.Empty, FinishReason = "tool_calls", ToolCalls = tools.Parallel ? parsed.ToolCalls : [parsed.ToolCalls[0]] };
+            }
+        }
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
@@ -138,7 +149,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
     }
 
     private static async Task StreamAsync(HttpResponse response, GenerationPlan plan, ResponseHeader header,
-        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, int choiceCount, int promptTokens, CancellationToken ct)
+        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, int choiceCount, int promptTokens, IToolCallParser? toolParser, CancellationToken ct)
     {
         SseWriter.PrepareResponse(response);
         using var sse = new SseWriter(response.BodyWriter);
@@ -159,6 +170,8 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
         var completionTokens = 0;
         var cachedTokens = 0;
         var wantLogprobs = plan.Choices.Count > 0 && plan.Choices[0].Logprobs is not null;
+        var filters = toolParser is null || plan.Tools is null ? null
+            : Enumerable.Range(0, choiceCount).Select(_ => new ToolCallStreamFilter(toolParser, plan.Tools.Names)).ToArray();
         var offsets = new int[choiceCount];
         for (var i = 0; i < choiceCount; i++)
             offsets[i] = plan.Echo?[i].Length ?? 0;
@@ -166,6 +179,15 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
         {
             switch (e.Kind)
             {
+                case GenerationEventKind.Text when filters is not null:
+                    // Tool markup is held back; only text certain to be content goes out now.
+                    var safe = filters[index].Push(e.Text!);
+                    if (safe.Length > 0)
+                    {
+                        CompletionJson.WriteChunk(sse.BeginData(), header, index, null, safe, null, usageNull);
+                        await sse.EndDataAsync(ct);
+                    }
+                    break;
                 case GenerationEventKind.Text:
                     CompletionJson.WriteChunk(sse.BeginData(), header, index, null, e.Text, null, usageNull,
                         wantLogprobs ? e.Logprobs ?? [] : null, offsets[index]);
@@ -176,7 +198,24 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
                     completionTokens += e.Usage.CompletionTokens;
                     if (index % plan.ChoicesPerPrompt == 0)
                         cachedTokens += e.Usage.CachedPromptTokens;
-                    CompletionJson.WriteChunk(sse.BeginData(), header, index, null, plan.Chat ? null : string.Empty, FinishReasonText(e.FinishReason), usageNull);
+                    var reason = FinishReasonText(e.FinishReason);
+                    if (filters is not null)
+                    {
+                        var parsed = filters[index].Complete();
+                        if (parsed.Content is { Length: > 0 } rest)
+                        {
+                            CompletionJson.WriteChunk(sse.BeginData(), header, index, null, rest, null, usageNull);
+                            await sse.EndDataAsync(ct);
+                        }
+                        if (parsed.HasToolCalls)
+                        {
+                            var calls = plan.Tools!.Parallel ? parsed.ToolCalls : [parsed.ToolCalls[0]];
+                            CompletionJson.WriteChunk(sse.BeginData(), header, index, null, null, null, usageNull, toolCalls: calls);
+                            await sse.EndDataAsync(ct);
+                            reason = "tool_calls";
+                        }
+                    }
+                    CompletionJson.WriteChunk(sse.BeginData(), header, index, null, plan.Chat ? null : string.Empty, reason, usageNull);
                     await sse.EndDataAsync(ct);
                     break;
                 case GenerationEventKind.Failed:

@@ -23,4 +23,6 @@ internal sealed class GenerationPlan
     public List<string>? Echo { get; init; }
     /// <summary>Set for the Responses API: answer with a response object (or its event stream) instead of a chat completion.</summary>
     public ResponsesPlan? Responses { get; init; }
+    /// <summary>Tools offered to the model; its output is read back as tool calls.</summary>
+    public ToolPlan? Tools { get; init; }
 }

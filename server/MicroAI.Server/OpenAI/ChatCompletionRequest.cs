@@ -17,7 +17,12 @@ public sealed class ChatCompletionRequest
     [JsonPropertyName("top_logprobs")] public int? TopLogprobs { get; set; }
     [JsonPropertyName("response_format")] public ResponseFormatDto? ResponseFormat { get; set; }
     [JsonPropertyName("tools")] public List<System.Text.Json.JsonElement>? Tools { get; set; }
+    /// <summary>"none", "auto", "required", or {"type": "function", "function": {"name": …}}.</summary>
+    [JsonPropertyName("tool_choice")] public System.Text.Json.JsonElement? ToolChoice { get; set; }
+    [JsonPropertyName("parallel_tool_calls")] public bool? ParallelToolCalls { get; set; }
     [JsonPropertyName("logit_bias")] public Dictionary<string, float>? LogitBias { get; set; }
+    /// <summary>vLLM's extension: a Jinja chat template for this request instead of the model's.</summary>
+    [JsonPropertyName("chat_template")] public string? ChatTemplate { get; set; }
     [JsonPropertyName("user")] public string? User { get; set; }
     /// <summary>Ollama's keep_alive: "5m", "30s", seconds as a number, 0, or -1 (forever).</summary>
     [JsonPropertyName("keep_alive")] public System.Text.Json.JsonElement? KeepAlive { get; set; }
@@ -38,6 +43,21 @@ public sealed class ChatMessageDto
     [JsonPropertyName("role")] public string? Role { get; set; }
     [JsonPropertyName("content")] public MessageContent? Content { get; set; }
     [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("tool_calls")] public List<ToolCallDto>? ToolCalls { get; set; }
+    [JsonPropertyName("tool_call_id")] public string? ToolCallId { get; set; }
+}
+
+public sealed class ToolCallDto
+{
+    [JsonPropertyName("id")] public string? Id { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("function")] public ToolCallFunctionDto? Function { get; set; }
+}
+
+public sealed class ToolCallFunctionDto
+{
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("arguments")] public string? Arguments { get; set; }
 }
 
 public sealed class StreamOptionsDto

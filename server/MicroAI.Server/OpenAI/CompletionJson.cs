@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.ToolCalling;
 
 namespace MicroAI.Server.OpenAI;
 
@@ -12,7 +13,7 @@ public readonly record struct ResponseHeader(string Id, long Created, string Mod
 
 public readonly record struct UsageFigures(int PromptTokens, int CompletionTokens, int CachedTokens);
 
-public readonly record struct ChoiceResult(int Index, string Text, string FinishReason, IReadOnlyList<TokenLogprob>? Logprobs = null, int TextOffset = 0);
+public readonly record struct ChoiceResult(int Index, string Text, string FinishReason, IReadOnlyList<TokenLogprob>? Logprobs = null, int TextOffset = 0, IReadOnlyList<ToolCall>? ToolCalls = null);
 
 /// <summary>
 /// Writes chat.completion / text_completion bodies and their streaming chunks, field for field as
@@ -21,7 +22,7 @@ public readonly record struct ChoiceResult(int Index, string Text, string Finish
 public static class CompletionJson
 {
     public static void WriteChunk(Utf8JsonWriter w, in ResponseHeader h, int index, string? role, string? content, string? finishReason, bool usageNull,
-        IReadOnlyList<TokenLogprob>? logprobs = null, int textOffset = 0)
+        IReadOnlyList<TokenLogprob>? logprobs = null, int textOffset = 0, IReadOnlyList<ToolCall>? toolCalls = null)
     {
         w.WriteStartObject();
         WriteHeader(w, h, h.ChunkObject);
@@ -35,6 +36,8 @@ public static class CompletionJson
                 w.WriteString("role", role);
             if (content is not null)
                 w.WriteString("content", content);
+            if (toolCalls is { Count: > 0 })
+                WriteToolCalls(w, toolCalls, withIndex: true);
             w.WriteEndObject();
         }
         else
@@ -73,8 +76,13 @@ public static class CompletionJson
             {
                 w.WriteStartObject("message");
                 w.WriteString("role", "assistant");
-                w.WriteString("content", c.Text);
+                if (c.ToolCalls is { Count: > 0 } && c.Text.Length == 0)
+                    w.WriteNull("content");
+                else
+                    w.WriteString("content", c.Text);
                 w.WriteNull("refusal");
+                if (c.ToolCalls is { Count: > 0 } calls)
+                    WriteToolCalls(w, calls, withIndex: false);
                 w.WriteEndObject();
             }
             else
@@ -152,6 +160,26 @@ public static class CompletionJson
             w.WriteEndArray();
         }
         w.WriteEndObject();
+    }
+
+    /// <summary><c>tool_calls</c>: id, type and function {name, arguments as JSON text}; stream deltas also carry each call's index.</summary>
+    private static void WriteToolCalls(Utf8JsonWriter w, IReadOnlyList<ToolCall> calls, bool withIndex)
+    {
+        w.WriteStartArray("tool_calls");
+        for (var i = 0; i < calls.Count; i++)
+        {
+            w.WriteStartObject();
+            if (withIndex)
+                w.WriteNumber("index", i);
+            w.WriteString("id", calls[i].Id);
+            w.WriteString("type", "function");
+            w.WriteStartObject("function");
+            w.WriteString("name", calls[i].Name);
+            w.WriteString("arguments", calls[i].ArgumentsJson);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteToken(Utf8JsonWriter w, string token, float logprob, byte[] bytes)

@@ -16,6 +16,8 @@ public sealed class InferenceServerFixture : ServerFixture
     public const string Sentiment = "sentiment";
     public const string Topics = "topics";
     public const string Reranker = "cross-encoder";
+    /// <summary>The tiny random llama with Qwen 2.5's real Jinja chat template.</summary>
+    public const string ChatMlTiny = "qwen-tiny";
 
     private readonly string _root = Directory.CreateTempSubdirectory("microai-onnx-models-").FullName;
 
@@ -42,6 +44,8 @@ public sealed class InferenceServerFixture : ServerFixture
         $"--MicroAI:Models:{Topics}:Path={TopicsModel.Folder}",
         $"--MicroAI:Models:{Reranker}:Path={RerankModel.Folder}",
         "--MicroAI:Onnx:IntraOpThreads=1",
+        $"--MicroAI:Models:{ChatMlTiny}:Path={TestPaths.TinyRandomLlama}",
+        $"--MicroAI:Models:{ChatMlTiny}:ChatTemplate={Path.Combine(TestPaths.SharedModels, "..", "chat-templates", "Qwen-Qwen2.5-7B-Instruct.jinja")}",
         $"--MicroAI:Moderation:Model={Sentiment}",
         "--MicroAI:Moderation:Categories:negative=harassment",
         "--MicroAI:Moderation:Threshold=0.6",

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>How a chat request's tools are used: offered to the model and read back from its output.</summary>
+internal sealed record ToolPlan(IReadOnlyList<JsonElement> Tools, IReadOnlyList<string> Names, bool Parallel);
+
+/// <summary>Validates <c>tools</c>, <c>tool_choice</c> and <c>parallel_tool_calls</c> (OpenAI's rules and limits).</summary>
+internal static partial class ToolsMapper
+{
+    public const int MaxTools = 128;
+
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
+    private static partial Regex FunctionName();
+
+    public static ApiError? Map(ChatCompletionRequest r, out ToolPlan? plan)
+    {
+        plan = null;
+        var tools = r.Tools ?? [];
+        if (tools.Count > MaxTools)
+            return ApiError.BadRequest($"'tools' has {tools.Count} entries; at most {MaxTools} are allowed.", "tools");
+        var names = new List<string>(tools.Count);
+        for (var i = 0; i < tools.Count; i++)
+        {
+            var t = tools[i];
+            if (t.ValueKind != JsonValueKind.Object || !t.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "function")
+                return ApiError.BadRequest($"'tools[{i}].type' must be \"function\".", $"tools[{i}].type");
+            if (!t.TryGetProperty("function", out var f) || f.ValueKind != JsonValueKind.Object)
+                return ApiError.Missing($"tools[{i}].function");
+            if (!f.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String || !FunctionName().IsMatch(n.GetString()!))
+                return ApiError.BadRequest($"'tools[{i}].function.name' must be 1–64 letters, digits, '_' or '-'.", $"tools[{i}].function.name");
+            if (f.TryGetProperty("parameters", out var p) && p.ValueKind != JsonValueKind.Object)
+                return ApiError.BadRequest($"'tools[{i}].function.parameters' must be a JSON Schema object.", $"tools[{i}].function.parameters");
+            if (names.Contains(n.GetString()!))
+                return ApiError.BadRequest($"'tools' names '{n.GetString()}' twice.", $"tools[{i}].function.name");
+            names.Add(n.GetString()!);
+        }
+
+        var choice = "auto";
+        if (r.ToolChoice is { } tc && tc.ValueKind != JsonValueKind.Null)
+        {
+            if (tc.ValueKind == JsonValueKind.String && tc.GetString() is "none" or "auto" or "required")
+                choice = tc.GetString()!;
+            else if (tc.ValueKind == JsonValueKind.Object && tc.TryGetProperty("function", out var cf) && cf.TryGetProperty("name", out var cn) && cn.ValueKind == JsonValueKind.String)
+                choice = "function:" + cn.GetString();
+            else
+                return ApiError.BadRequest("'tool_choice' must be \"none\", \"auto\", \"required\" or {\"type\": \"function\", \"function\": {\"name\": …}}.", "tool_choice");
+            if (choice != "none" && tools.Count == 0)
+                return ApiError.BadRequest("'tool_choice' is only allowed when 'tools' are given.", "tool_choice");
+            if (choice.StartsWith("function:", StringComparison.Ordinal) && !names.Contains(choice[9..]))
+                return ApiError.BadRequest($"'tool_choice' names '{choice[9..]}', which is not in 'tools'.", "tool_choice");
+            if (choice is "required" || choice.StartsWith("function:", StringComparison.Ordinal))
+                return ApiError.Unsupported("tool_choice", $"'tool_choice' {(choice == "required" ? "\"required\"" : "naming a function")} (forcing a call) is not supported by this server yet; use \"auto\".");
+        }
+        if (tools.Count == 0 || choice == "none")
+            return null;
+        plan = new ToolPlan(tools, names, r.ParallelToolCalls ?? true);
+        return null;
+    }
+}
