@@ -121,7 +121,7 @@ internal sealed unsafe class LlamaBatchDecoder : IBatchDecoder
         };
     }
 
-    public ITokenSampler CreateSampler(SamplingParameters parameters) => new LlamaTokenSampler(_ctx, _model.Info.VocabularySize, parameters);
+    public ITokenSampler CreateSampler(SamplingParameters parameters) => new LlamaTokenSampler(_ctx, _model.Vocab, _model.Info.VocabularySize, parameters);
 
     public bool IsEndOfGeneration(int token) => LlamaNative.llama_vocab_is_eog(_model.Vocab, token);
 

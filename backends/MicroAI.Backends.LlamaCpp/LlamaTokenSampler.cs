@@ -12,12 +12,23 @@ internal sealed class LlamaTokenSampler : ITokenSampler
     private readonly SafeLlamaContextHandle _ctx;
     private readonly SafeLlamaSamplerHandle _chain;
 
-    public LlamaTokenSampler(SafeLlamaContextHandle ctx, int vocabularySize, SamplingParameters p)
+    public LlamaTokenSampler(SafeLlamaContextHandle ctx, nint vocab, int vocabularySize, SamplingParameters p)
     {
         _ctx = ctx;
         var cp = LlamaNative.llama_sampler_chain_default_params();
         cp.no_perf = 1;
         _chain = new SafeLlamaSamplerHandle(LlamaNative.llama_sampler_chain_init(cp));
+        // The grammar comes first: it removes every token that cannot continue a valid output, and
+        // the usual samplers then choose among what is left (llama.cpp's own order).
+        if (p.Grammar is { } grammar)
+        {
+            if (!LlamaGrammar.TryCreateSampler(vocab, grammar, out var grammarSampler, out var error))
+            {
+                _chain.Dispose();
+                throw new ArgumentException(error, nameof(p));
+            }
+            Add(grammarSampler);
+        }
         if (p.HasPenalties)
             Add(LlamaNative.llama_sampler_init_penalties(vocabularySize, p.PenaltyLastN, p.RepeatPenalty, p.FrequencyPenalty, p.PresencePenalty));
         if (p.IsGreedy)

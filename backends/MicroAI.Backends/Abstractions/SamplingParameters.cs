@@ -23,6 +23,9 @@ public sealed record SamplingParameters
     /// <summary>Null draws a random seed.</summary>
     public uint? Seed { get; init; }
 
+    /// <summary>A GBNF grammar (root rule "root") every generated token must fit: structured outputs, forced tool calls.</summary>
+    public string? Grammar { get; init; }
+
     public bool IsGreedy => Temperature <= 0f;
     public bool HasPenalties => PresencePenalty != 0f || FrequencyPenalty != 0f || RepeatPenalty != 1.0f;
 }

@@ -204,7 +204,15 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             candidate.PromptDone = candidate.Position = candidate.CachedPromptTokens = prefix;
             if (prefix > 0)
                 Interlocked.Add(ref _cachedPromptTokens, prefix);
-            candidate.Sampler = _decoder.CreateSampler(candidate.Request.Sampling);
+            try
+            {
+                candidate.Sampler = _decoder.CreateSampler(candidate.Request.Sampling);
+            }
+            catch (ArgumentException ex)
+            {
+                // A sampler this engine refuses (a grammar it cannot parse) fails this request only.
+                Fail(candidate, new GenerationError(GenerationErrorCode.InvalidPrompt, ex.Message, "response_format"));
+            }
         }
     }
 

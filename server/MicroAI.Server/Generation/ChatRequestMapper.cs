@@ -64,8 +64,8 @@ internal static class ChatRequestMapper
         if (r.TopLogprobs is < 0 or > SamplingMapper.MaxTopLogprobs)
             return ApiError.BadRequest($"Invalid 'top_logprobs': {r.TopLogprobs}. Expected a value between 0 and {SamplingMapper.MaxTopLogprobs}.", "top_logprobs");
         int? logprobs = r.Logprobs == true ? r.TopLogprobs ?? 0 : null;
-        if (r.ResponseFormat?.Type is { } rf && rf != "text")
-            return ApiError.Unsupported("response_format", $"'response_format' of type '{rf}' is not supported by this server yet.");
+        if (StructuredOutputMapper.Map(r.ResponseFormat, out var formatGrammar) is { } formatError)
+            return formatError;
         if (ToolsMapper.Map(r, out var toolPlan) is { } toolsError)
             return toolsError;
         if (r.LogitBias is { Count: > 0 })
@@ -80,6 +80,13 @@ internal static class ChatRequestMapper
             r.TopK, r.MinP, r.RepeatPenalty, r.RepeatLastN, out var sampling);
         if (e is not null)
             return e;
+        if (toolPlan?.ForcedGrammar is { } forcedGrammar)
+        {
+            if (formatGrammar is not null)
+                return ApiError.BadRequest("A forced tool call and a 'response_format' cannot both constrain one answer.", "response_format");
+            formatGrammar = forcedGrammar;
+        }
+        sampling = sampling with { Grammar = formatGrammar };
         if (SamplingMapper.MapStop(r.Stop, out var stops) is { } stopError)
             return stopError;
         if (SamplingMapper.MapN(r.N, out var n) is { } nError)

@@ -58,7 +58,9 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
 
             var timing = new Timing(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt);
             // Tools: the model's output is read back in the format its chat template taught it.
-            var toolParser = plan.Tools is null ? null : ToolCallFormats.ForTemplate(plan.Choices[0].ChatTemplate ?? model.Info.ChatTemplate);
+            var toolParser = plan.Tools is null ? null
+                : plan.Tools.ForcedGrammar is not null ? ToolCallFormats.Create(ToolCallFormat.Generic) // the grammar wrote bare JSON
+                : ToolCallFormats.ForTemplate(plan.Choices[0].ChatTemplate ?? model.Info.ChatTemplate);
             if (plan.Responses is { } rp)
             {
                 var events = Observe(streams, timing, cts.Token);

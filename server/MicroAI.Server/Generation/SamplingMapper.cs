@@ -102,6 +102,8 @@ internal sealed record SamplingRequest
     public float? RepeatPenalty { get; init; }
     public int? RepeatLastN { get; init; }
     public uint? Seed { get; init; }
+    /// <summary>GBNF for response_format / a forced tool call.</summary>
+    public string? Grammar { get; init; }
 
     /// <summary>Choice i of n gets seed+i, so n choices with a fixed seed differ yet stay reproducible.</summary>
     public SamplingParameters Resolve(MicroAI.ModelRegistry.ModelSettings model, int choice)
@@ -118,6 +120,7 @@ internal sealed record SamplingRequest
             RepeatPenalty = RepeatPenalty ?? model.RepeatPenalty ?? d.RepeatPenalty,
             PenaltyLastN = RepeatLastN ?? d.PenaltyLastN,
             Seed = Seed is { } s && choice > 0 ? unchecked(s + (uint)choice) : Seed,
+            Grammar = Grammar,
         };
     }
 }

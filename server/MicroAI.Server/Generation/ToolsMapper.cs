@@ -5,7 +5,8 @@ using MicroAI.Server.OpenAI;
 namespace MicroAI.Server.Generation;
 
 /// <summary>How a chat request's tools are used: offered to the model and read back from its output.</summary>
-internal sealed record ToolPlan(IReadOnlyList<JsonElement> Tools, IReadOnlyList<string> Names, bool Parallel);
+/// <param name="ForcedGrammar">For tool_choice "required" or a named function: the grammar that makes the output one call as generic JSON.</param>
+internal sealed record ToolPlan(IReadOnlyList<JsonElement> Tools, IReadOnlyList<string> Names, bool Parallel, string? ForcedGrammar = null);
 
 /// <summary>Validates <c>tools</c>, <c>tool_choice</c> and <c>parallel_tool_calls</c> (OpenAI's rules and limits).</summary>
 internal static partial class ToolsMapper
@@ -51,12 +52,16 @@ internal static partial class ToolsMapper
                 return ApiError.BadRequest("'tool_choice' is only allowed when 'tools' are given.", "tool_choice");
             if (choice.StartsWith("function:", StringComparison.Ordinal) && !names.Contains(choice[9..]))
                 return ApiError.BadRequest($"'tool_choice' names '{choice[9..]}', which is not in 'tools'.", "tool_choice");
-            if (choice is "required" || choice.StartsWith("function:", StringComparison.Ordinal))
-                return ApiError.Unsupported("tool_choice", $"'tool_choice' {(choice == "required" ? "\"required\"" : "naming a function")} (forcing a call) is not supported by this server yet; use \"auto\".");
         }
         if (tools.Count == 0 || choice == "none")
             return null;
-        plan = new ToolPlan(tools, names, r.ParallelToolCalls ?? true);
+        string? forced = null;
+        if (choice is "required" || choice.StartsWith("function:", StringComparison.Ordinal))
+        {
+            if (StructuredOutputMapper.ForcedToolCall(tools, choice == "required" ? null : choice[9..], out forced) is { } grammarError)
+                return grammarError;
+        }
+        plan = new ToolPlan(tools, names, r.ParallelToolCalls ?? true, forced);
         return null;
     }
 }

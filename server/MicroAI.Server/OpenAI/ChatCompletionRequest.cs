@@ -67,5 +67,14 @@ public sealed class StreamOptionsDto
 
 public sealed class ResponseFormatDto
 {
+    /// <summary>"text", "json_object" or "json_schema".</summary>
     [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("json_schema")] public JsonSchemaFormatDto? JsonSchema { get; set; }
+}
+
+public sealed class JsonSchemaFormatDto
+{
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("schema")] public System.Text.Json.JsonElement? Schema { get; set; }
+    [JsonPropertyName("strict")] public bool? Strict { get; set; }
 }

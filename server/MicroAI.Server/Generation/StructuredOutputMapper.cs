@@ -1,0 +1,77 @@
+using System.Text.Json;
+using MicroAI.Backends.Grammar;
+using MicroAI.Server.OpenAI;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>
+/// Structured outputs: <c>response_format</c> json_object / json_schema, and forced tool calls,
+/// become a GBNF grammar that constrains every sampled token, so the answer parses.
+/// </summary>
+internal static class StructuredOutputMapper
+{
+    /// <summary>Whitespace runs allowed between JSON tokens: enough for indented JSON, too little for a small model to loop on.</summary>
+    private static readonly JsonGrammarOptions s_options = new() { MaxWhitespace = 4 };
+
+    public static ApiError? Map(ResponseFormatDto? format, out string? grammar)
+    {
+        grammar = null;
+        switch (format?.Type)
+        {
+            case null or "text":
+                return null;
+            case "json_object":
+                grammar = JsonSchemaGrammar.AnyJsonObject(s_options);
+                return null;
+            case "json_schema":
+                if (format.JsonSchema?.Schema is not { ValueKind: JsonValueKind.Object } schema)
+                    return ApiError.Missing("response_format.json_schema.schema");
+                var result = JsonSchemaGrammar.FromSchema(schema, s_options with { Strict = format.JsonSchema.Strict == true });
+                if (!result.Success)
+                    return ApiError.BadRequest($"'response_format.json_schema.schema' cannot be enforced: {result.Error}", "response_format.json_schema.schema", "unsupported_schema");
+                grammar = result.Grammar;
+                return null;
+            default:
+                return ApiError.BadRequest($"Invalid 'response_format.type': '{format.Type}'. Use 'text', 'json_object' or 'json_schema'.", "response_format.type");
+        }
+    }
+
+    /// <summary>
+    /// A forced call (tool_choice "required" or a named function) as one JSON object
+    /// <c>{"name": …, "arguments": {…}}</c> whose arguments follow the function's parameter schema.
+    /// </summary>
+    public static ApiError? ForcedToolCall(IReadOnlyList<JsonElement> tools, string? onlyName, out string? grammar)
+    {
+        grammar = null;
+        var options = new System.Text.Json.Nodes.JsonArray();
+        foreach (var tool in tools)
+        {
+            var f = tool.GetProperty("function");
+            var name = f.GetProperty("name").GetString()!;
+            if (onlyName is not null && name != onlyName)
+                continue;
+            var parameters = f.TryGetProperty("parameters", out var p)
+                ? System.Text.Json.Nodes.JsonNode.Parse(p.GetRawText())
+                : new System.Text.Json.Nodes.JsonObject { ["type"] = "object" };
+            options.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["name"] = new System.Text.Json.Nodes.JsonObject { ["const"] = name },
+                    ["arguments"] = parameters,
+                },
+                ["required"] = new System.Text.Json.Nodes.JsonArray("name", "arguments"),
+                ["additionalProperties"] = false,
+            });
+        }
+        System.Text.Json.Nodes.JsonNode root = options.Count == 1 ? options[0]!.DeepClone() : new System.Text.Json.Nodes.JsonObject { ["anyOf"] = options };
+        using var document = JsonDocument.Parse(root.ToJsonString());
+        var schema = document.RootElement;
+        var result = JsonSchemaGrammar.FromSchema(schema, s_options);
+        if (!result.Success)
+            return ApiError.BadRequest($"The tool parameters cannot be enforced for a forced call: {result.Error}", "tools", "unsupported_schema");
+        grammar = result.Grammar;
+        return null;
+    }
+}
