@@ -180,6 +180,20 @@ internal sealed unsafe class LlamaModel : ITextModel
         }
     }
 
+    public byte[] TokenBytes(int token)
+    {
+        Span<byte> buffer = stackalloc byte[128];
+        int n;
+        fixed (byte* p = buffer)
+            n = LlamaNative.llama_token_to_piece(_vocab, token, p, buffer.Length, 0, true);
+        if (n >= 0)
+            return buffer[..n].ToArray();
+        var big = new byte[-n];
+        fixed (byte* p = big)
+            n = LlamaNative.llama_token_to_piece(_vocab, token, p, big.Length, 0, true);
+        return n >= 0 ? big[..n] : [];
+    }
+
     public IBatchDecoder CreateDecoder(DecoderOptions options) => new LlamaBatchDecoder(this, options, _logger);
 
     public void Dispose() => _handle.Dispose();

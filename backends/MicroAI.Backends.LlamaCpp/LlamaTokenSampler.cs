@@ -25,10 +25,12 @@ internal sealed class LlamaTokenSampler : ITokenSampler
             if (!LlamaGrammar.TryCreateSampler(vocab, grammar, out var grammarSampler, out var error))
             {
                 _chain.Dispose();
-                throw new ArgumentException(error, nameof(p));
+                throw new SamplerRejectedException(error, "grammar");
             }
             Add(grammarSampler);
         }
+        if (p.LogitBias is { Count: > 0 } bias)
+            AddLogitBias(vocabularySize, bias);
         if (p.HasPenalties)
             Add(LlamaNative.llama_sampler_init_penalties(vocabularySize, p.PenaltyLastN, p.RepeatPenalty, p.FrequencyPenalty, p.PresencePenalty));
         if (p.IsGreedy)
@@ -44,6 +46,23 @@ internal sealed class LlamaTokenSampler : ITokenSampler
             Add(LlamaNative.llama_sampler_init_min_p(p.MinP, 1));
         Add(LlamaNative.llama_sampler_init_temp(p.Temperature));
         Add(LlamaNative.llama_sampler_init_dist(p.Seed ?? LlamaNative.LLAMA_DEFAULT_SEED));
+    }
+
+    private unsafe void AddLogitBias(int vocabularySize, IReadOnlyDictionary<int, float> bias)
+    {
+        var entries = new LlamaLogitBias[bias.Count];
+        var i = 0;
+        foreach (var (token, value) in bias)
+        {
+            if ((uint)token >= (uint)vocabularySize)
+            {
+                _chain.Dispose();
+                throw new SamplerRejectedException($"'logit_bias' names token {token}, outside the vocabulary (0..{vocabularySize - 1}).", "logit_bias");
+            }
+            entries[i++] = new LlamaLogitBias { token = token, bias = value };
+        }
+        fixed (LlamaLogitBias* e = entries)
+            Add(LlamaNative.llama_sampler_init_logit_bias(vocabularySize, entries.Length, e));
     }
 
     private void Add(nint sampler) => LlamaNative.llama_sampler_chain_add(_chain, sampler);

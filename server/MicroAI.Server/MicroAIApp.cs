@@ -73,6 +73,7 @@ public static class MicroAIApp
         app.MapChatCompletions();
         app.MapResponses();
         app.MapApplyTemplate();
+        app.MapTokenize();
         app.MapEmbeddings();
         app.MapClassifications();
         app.MapModerations();

@@ -198,10 +198,15 @@ public sealed partial class ErrorResponseTests(ServerFixture server)
     }
 
     [Theory]
-    [InlineData("""{"model":"stories260K",""" + Messages + ""","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}""", "tool_choice")]
-    [InlineData("""{"model":"stories260K",""" + Messages + ""","response_format":{"type":"json_object"}}""", "response_format")]
+    [InlineData("""{"model":"stories260K","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}]}""", "messages[0].content[0]")]
     public async Task UnsupportedFeature_Is400Unsupported(string json, string param) =>
         await PostExpectingError(Chat, json, HttpStatusCode.BadRequest, param, "unsupported_parameter");
+
+    [Theory]
+    [InlineData("""{"model":"stories260K",""" + Messages + ""","response_format":{"type":"xml"}}""", "response_format.type")]
+    [InlineData("""{"model":"stories260K",""" + Messages + ""","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}""", "messages")]
+    public async Task Formats_and_tools_a_model_cannot_serve_are_400s(string json, string param) =>
+        await PostExpectingError(Chat, json, HttpStatusCode.BadRequest, param, null);
 
     [Theory]
     [InlineData("GET", "v1/does-not-exist")]

@@ -120,6 +120,7 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] public static partial nint llama_sampler_init_top_p(float p, nuint minKeep);
     [LibraryImport(LlamaLib)] public static partial nint llama_sampler_init_min_p(float p, nuint minKeep);
     [LibraryImport(LlamaLib)] public static partial nint llama_sampler_init_temp(float t);
+    [LibraryImport(LlamaLib)] public static partial nint llama_sampler_init_logit_bias(int nVocab, int nLogitBias, LlamaLogitBias* logitBias);
     [LibraryImport(LlamaLib, StringMarshalling = StringMarshalling.Utf8)] public static partial nint llama_sampler_init_grammar(nint vocab, string grammarStr, string grammarRoot);
     [LibraryImport(LlamaLib)]
     public static partial nint llama_sampler_init_penalties(int nVocab, int penaltyLastN, float penaltyRepeat, float penaltyFreq, float penaltyPresent);

@@ -126,3 +126,11 @@ internal unsafe struct GgmlThreadpoolParams
     public byte strict_cpu;
     public byte paused;
 }
+
+/// <summary>llama_logit_bias: 8 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct LlamaLogitBias
+{
+    public int token;
+    public float bias;
+}

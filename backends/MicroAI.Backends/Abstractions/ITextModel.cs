@@ -19,6 +19,12 @@ public interface ITextModel : IDisposable
         return new GenerationError(GenerationErrorCode.InvalidPrompt, "This model cannot show its rendered chat prompt.", "model");
     }
 
+    /// <summary>Token ids of a text (thread-safe); <paramref name="addSpecial"/> adds BOS/EOS as the model wants.</summary>
+    int[] Tokenize(string text, bool addSpecial, bool parseSpecial) => throw new NotSupportedException("This model cannot tokenize.");
+
+    /// <summary>The bytes one token stands for (a token may hold part of a UTF-8 character).</summary>
+    byte[] TokenBytes(int token) => throw new NotSupportedException("This model cannot detokenize.");
+
     /// <summary>Creates the context the scheduler decodes with (one per loaded model).</summary>
     IBatchDecoder CreateDecoder(DecoderOptions options);
 }

@@ -26,6 +26,15 @@ public sealed record SamplingParameters
     /// <summary>A GBNF grammar (root rule "root") every generated token must fit: structured outputs, forced tool calls.</summary>
     public string? Grammar { get; init; }
 
+    /// <summary>Added to a token's logit before sampling (OpenAI's logit_bias, -100..100; -100 bans the token).</summary>
+    public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
+
     public bool IsGreedy => Temperature <= 0f;
     public bool HasPenalties => PresencePenalty != 0f || FrequencyPenalty != 0f || RepeatPenalty != 1.0f;
+}
+
+/// <summary>An engine refused a request's sampling settings (a grammar it cannot parse, a bias on a token it does not have); <see cref="Param"/> is the request field.</summary>
+public sealed class SamplerRejectedException(string message, string param) : Exception(message)
+{
+    public string Param { get; } = param;
 }

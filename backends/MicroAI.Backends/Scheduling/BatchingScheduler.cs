@@ -208,10 +208,10 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             {
                 candidate.Sampler = _decoder.CreateSampler(candidate.Request.Sampling);
             }
-            catch (ArgumentException ex)
+            catch (SamplerRejectedException ex)
             {
                 // A sampler this engine refuses (a grammar it cannot parse) fails this request only.
-                Fail(candidate, new GenerationError(GenerationErrorCode.InvalidPrompt, ex.Message, "response_format"));
+                Fail(candidate, new GenerationError(GenerationErrorCode.InvalidPrompt, ex.Message, ex.Param));
             }
         }
     }

@@ -68,8 +68,10 @@ internal static class ChatRequestMapper
             return formatError;
         if (ToolsMapper.Map(r, out var toolPlan) is { } toolsError)
             return toolsError;
-        if (r.LogitBias is { Count: > 0 })
-            return ApiError.Unsupported("logit_bias", "'logit_bias' is not supported by this server yet.");
+        if (SamplingMapper.MapLogitBias(r.LogitBias, out var logitBias) is { } biasError)
+            return biasError;
+        if (r.Grammar is { Length: > SamplingMapper.MaxGrammarChars })
+            return ApiError.BadRequest($"'grammar' has {r.Grammar.Length} characters; at most {SamplingMapper.MaxGrammarChars} are allowed.", "grammar");
 
         var maxTokens = r.MaxCompletionTokens ?? r.MaxTokens;
         var maxParam = r.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
@@ -86,7 +88,13 @@ internal static class ChatRequestMapper
                 return ApiError.BadRequest("A forced tool call and a 'response_format' cannot both constrain one answer.", "response_format");
             formatGrammar = forcedGrammar;
         }
-        sampling = sampling with { Grammar = formatGrammar };
+        if (r.Grammar is { } rawGrammar)
+        {
+            if (formatGrammar is not null)
+                return ApiError.BadRequest("'grammar' cannot be combined with 'response_format' or a forced tool call.", "grammar");
+            formatGrammar = rawGrammar;
+        }
+        sampling = sampling with { Grammar = formatGrammar, LogitBias = logitBias };
         if (SamplingMapper.MapStop(r.Stop, out var stops) is { } stopError)
             return stopError;
         if (SamplingMapper.MapN(r.N, out var n) is { } nError)

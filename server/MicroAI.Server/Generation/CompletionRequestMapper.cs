@@ -28,13 +28,16 @@ internal static class CompletionRequestMapper
             return ApiError.BadRequest($"Invalid 'logprobs': {r.Logprobs}. Expected a value between 0 and {SamplingMapper.MaxTopLogprobs}.", "logprobs");
         if (!string.IsNullOrEmpty(r.Suffix))
             return ApiError.Unsupported("suffix", "'suffix' (fill-in-the-middle) is not supported by this server yet.");
-        if (r.LogitBias is { Count: > 0 })
-            return ApiError.Unsupported("logit_bias", "'logit_bias' is not supported by this server yet.");
+        if (SamplingMapper.MapLogitBias(r.LogitBias, out var logitBias) is { } biasError)
+            return biasError;
+        if (r.Grammar is { Length: > SamplingMapper.MaxGrammarChars })
+            return ApiError.BadRequest($"'grammar' has {r.Grammar.Length} characters; at most {SamplingMapper.MaxGrammarChars} are allowed.", "grammar");
 
         var e = SamplingMapper.Map(r.Temperature, r.TopP, r.PresencePenalty, r.FrequencyPenalty, r.Seed,
             r.TopK, r.MinP, r.RepeatPenalty, r.RepeatLastN, out var sampling);
         if (e is not null)
             return e;
+        sampling = sampling with { Grammar = r.Grammar, LogitBias = logitBias };
         if (SamplingMapper.MapStop(r.Stop, out var stops) is { } stopError)
             return stopError;
         if (SamplingMapper.MapN(r.N, out var n) is { } nError)

@@ -55,6 +55,29 @@ internal static class SamplingMapper
         return null;
     }
 
+    public const int MaxGrammarChars = 64 * 1024;
+
+    /// <summary>OpenAI's logit_bias: token-id keys, values from -100 (ban) to 100 (force); at most 1024 entries.</summary>
+    public static ApiError? MapLogitBias(Dictionary<string, float>? bias, out IReadOnlyDictionary<int, float>? mapped)
+    {
+        mapped = null;
+        if (bias is null || bias.Count == 0)
+            return null;
+        if (bias.Count > 1024)
+            return ApiError.BadRequest($"'logit_bias' has {bias.Count} entries; at most 1024 are allowed.", "logit_bias");
+        var result = new Dictionary<int, float>(bias.Count);
+        foreach (var (key, value) in bias)
+        {
+            if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var token))
+                return ApiError.BadRequest($"'logit_bias' keys must be token ids; '{key}' is not.", "logit_bias");
+            if (value is < -100 or > 100 || float.IsNaN(value))
+                return ApiError.BadRequest($"'logit_bias[{key}]' is {value}; values must be between -100 and 100.", "logit_bias");
+            result[token] = value;
+        }
+        mapped = result;
+        return null;
+    }
+
     /// <summary>OpenAI's limit for chat top_logprobs (legacy completions allow 5; more is harmless here).</summary>
     public const int MaxTopLogprobs = 20;
 
@@ -102,8 +125,9 @@ internal sealed record SamplingRequest
     public float? RepeatPenalty { get; init; }
     public int? RepeatLastN { get; init; }
     public uint? Seed { get; init; }
-    /// <summary>GBNF for response_format / a forced tool call.</summary>
+    /// <summary>GBNF for response_format / a forced tool call / the grammar extension.</summary>
     public string? Grammar { get; init; }
+    public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
 
     /// <summary>Choice i of n gets seed+i, so n choices with a fixed seed differ yet stay reproducible.</summary>
     public SamplingParameters Resolve(MicroAI.ModelRegistry.ModelSettings model, int choice)
@@ -121,6 +145,7 @@ internal sealed record SamplingRequest
             PenaltyLastN = RepeatLastN ?? d.PenaltyLastN,
             Seed = Seed is { } s && choice > 0 ? unchecked(s + (uint)choice) : Seed,
             Grammar = Grammar,
+            LogitBias = LogitBias,
         };
     }
 }

@@ -21,6 +21,8 @@ public sealed class ChatCompletionRequest
     [JsonPropertyName("tool_choice")] public System.Text.Json.JsonElement? ToolChoice { get; set; }
     [JsonPropertyName("parallel_tool_calls")] public bool? ParallelToolCalls { get; set; }
     [JsonPropertyName("logit_bias")] public Dictionary<string, float>? LogitBias { get; set; }
+    /// <summary>llama-server's extension: a GBNF grammar (root rule "root") the output must follow.</summary>
+    [JsonPropertyName("grammar")] public string? Grammar { get; set; }
     /// <summary>vLLM's extension: a Jinja chat template for this request instead of the model's.</summary>
     [JsonPropertyName("chat_template")] public string? ChatTemplate { get; set; }
     [JsonPropertyName("user")] public string? User { get; set; }

@@ -17,6 +17,8 @@ public sealed class CompletionRequest
     [JsonPropertyName("stop")] public StopSequences? Stop { get; set; }
     [JsonPropertyName("logprobs")] public int? Logprobs { get; set; }
     [JsonPropertyName("logit_bias")] public Dictionary<string, float>? LogitBias { get; set; }
+    /// <summary>llama-server's extension: a GBNF grammar (root rule "root") the output must follow.</summary>
+    [JsonPropertyName("grammar")] public string? Grammar { get; set; }
     [JsonPropertyName("user")] public string? User { get; set; }
     /// <summary>Ollama's keep_alive: "5m", "30s", seconds as a number, 0, or -1 (forever).</summary>
     [JsonPropertyName("keep_alive")] public System.Text.Json.JsonElement? KeepAlive { get; set; }

@@ -14,4 +14,6 @@ namespace MicroAI.Server.OpenAI;
 [JsonSerializable(typeof(ModerationRequest))]
 [JsonSerializable(typeof(RerankRequest))]
 [JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(TokenizeRequest))]
+[JsonSerializable(typeof(DetokenizeRequest))]
 internal sealed partial class OpenAIJsonContext : JsonSerializerContext;

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+
+namespace MicroAI.Server.Tests;
+
+/// <summary>/tokenize and /detokenize, logit_bias, and the raw GBNF grammar extension.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class SamplingControlsTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Tokenize_and_detokenize_round_trip_and_pieces_are_the_token_texts()
+    {
+        var (_, tokens, _) = await server.Http.PostJsonAsync("tokenize", """{"content":"Once upon a time","add_special":true}""");
+        var (_, pieces, _) = await server.Http.PostJsonAsync("tokenize", """{"content":"Once upon a time","with_pieces":true}""");
+        var ids = tokens!["tokens"]!.AsArray().Select(t => (int)t!).ToArray();
+        var (_, text, _) = await server.Http.PostJsonAsync("detokenize", new JsonObject { ["tokens"] = new JsonArray(ids.Skip(1).Select(i => (JsonNode)i).ToArray()) });
+
+        Assert.Equal(1, ids[0]); // BOS
+        Assert.Equal("Once upon a time", ((string)text!["content"]!).TrimStart());
+        var pieceList = pieces!["tokens"]!.AsArray();
+        Assert.Equal(ids.Skip(1), pieceList.Select(p => (int)p!["id"]!));
+        Assert.Equal(((string)text["content"]!), string.Concat(pieceList.Select(p => (string)p!["piece"]!)));
+    }
+
+    [Fact]
+    public async Task Bad_tokenize_requests_are_400s()
+    {
+        var (missing, _, _) = await server.Http.PostJsonAsync("tokenize", "{}");
+        var (outside, body, _) = await server.Http.PostJsonAsync("detokenize", """{"tokens":[1,99999]}""");
+
+        Assert.Equal(400, (int)missing.StatusCode);
+        Assert.Equal(400, (int)outside.StatusCode);
+        Assert.Equal("tokens", (string?)body!["error"]!["param"]);
+    }
+
+    [Fact]
+    public async Task Logit_bias_bans_or_forces_tokens()
+    {
+        var (_, plain, _) = await server.Http.PostJsonAsync("v1/completions", """{"prompt":"Once upon a time","max_tokens":1,"temperature":0,"logprobs":0}""");
+        var first = (string)plain!["choices"]![0]!["text"]!;
+        // The id of that token in context: the last token of the prompt followed by it.
+        var (_, firstIds, _) = await server.Http.PostJsonAsync("tokenize", new JsonObject { ["content"] = "Once upon a time" + first });
+        var firstId = (int)firstIds!["tokens"]!.AsArray()[^1]!;
+
+        var (_, banned, _) = await server.Http.PostJsonAsync("v1/completions", """{"prompt":"Once upon a time","max_tokens":1,"temperature":0,"logit_bias":{""" + $"\"{firstId}\":-100" + "}}");
+        var (_, forced, _) = await server.Http.PostJsonAsync("v1/completions", """{"prompt":"Once upon a time","max_tokens":3,"temperature":0,"logit_bias":{"300":100}}""");
+        var (_, piece300, _) = await server.Http.PostJsonAsync("detokenize", """{"tokens":[300]}""");
+
+        Assert.NotEqual(first, (string)banned!["choices"]![0]!["text"]!);
+        var p = (string)piece300!["content"]!;
+        Assert.Equal(p + p + p, (string)forced!["choices"]![0]!["text"]!);
+    }
+
+    [Theory]
+    [InlineData("""{"prompt":"x","logit_bias":{"abc":1}}""", "logit_bias")]
+    [InlineData("""{"prompt":"x","logit_bias":{"5":101}}""", "logit_bias")]
+    [InlineData("""{"prompt":"x","logit_bias":{"99999":1}}""", "logit_bias")]
+    [InlineData("""{"prompt":"x","grammar":"root ::= nope"}""", "grammar")]
+    public async Task Bad_bias_and_grammar_are_400s_naming_the_field(string json, string param)
+    {
+        var (response, body, text) = await server.Http.PostJsonAsync("v1/completions", json);
+
+        Assert.True(400 == (int)response.StatusCode, text);
+        Assert.Equal(param, (string?)body!["error"]!["param"]);
+    }
+
+    [Fact]
+    public async Task A_raw_grammar_constrains_the_answer()
+    {
+        var (response, body, text) = await server.Http.PostJsonAsync("v1/chat/completions",
+            """{"messages":[{"role":"user","content":"Is the sky blue?"}],"max_tokens":10,"temperature":0,"grammar":"root ::= (\"yes\" | \"no\") \".\""}""");
+
+        Assert.True(200 == (int)response.StatusCode, text);
+        Assert.Contains((string)body!["choices"]![0]!["message"]!["content"]!, (string[])["yes.", "no."]);
+    }
+}
