@@ -60,6 +60,25 @@ public sealed class ResponsesApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_json_schema_text_format_from_the_client_is_enforced_and_echoed()
+    {
+        var options = Options("A pet", 300);
+        options.TextOptions = new ResponseTextOptions
+        {
+            TextFormat = ResponseTextFormat.CreateJsonSchemaFormat("pet", BinaryData.FromString(
+                """{"type":"object","properties":{"kind":{"enum":["cat","dog"]},"legs":{"type":"integer","minimum":0,"maximum":4}},"required":["kind","legs"],"additionalProperties":false}"""),
+                jsonSchemaIsStrict: true),
+        };
+
+        ResponseResult response = await Client.CreateResponseAsync(options);
+
+        using var pet = System.Text.Json.JsonDocument.Parse(response.GetOutputText());
+        Assert.Contains(pet.RootElement.GetProperty("kind").GetString(), (string[])["cat", "dog"]);
+        Assert.InRange(pet.RootElement.GetProperty("legs").GetInt32(), 0, 4);
+        Assert.Equal(ResponseTextFormatKind.JsonSchema, response.TextOptions.TextFormat.Kind);
+    }
+
+    [Fact]
     public async Task Previous_response_id_continues_the_stored_conversation_and_instructions_become_a_system_turn()
     {
         var (_, first, firstText) = await server.Http.PostJsonAsync("v1/responses",
@@ -114,6 +133,7 @@ public sealed class ResponsesApiTests(ServerFixture server)
     [InlineData("""{"model":"stories260K","input":[{"role":"user","content":[{"type":"input_image","image_url":"x"}]}]}""", "input")]
     [InlineData("""{"model":"stories260K","input":[{"role":"tool","content":"x"}]}""", "input[0].role")]
     [InlineData("""{"model":"stories260K","input":"x","max_output_tokens":0}""", "max_output_tokens")]
+    [InlineData("""{"model":"stories260K","input":"x","text":{"format":{"type":"json_schema","name":"n","schema":{"not":{}}}}}""", "text.format.schema")]
     public async Task Bad_requests_are_a_400_naming_the_field(string json, string param)
     {
         var (response, body, text) = await server.Http.PostJsonAsync("v1/responses", json);

@@ -15,4 +15,6 @@ internal sealed class ResponsesPlan
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     /// <summary>The conversation the model saw (previous responses' turns + this input), kept for previous_response_id.</summary>
     public required IReadOnlyList<ChatTurn> Conversation { get; init; }
+    /// <summary>text.format as the request gave it (echoed in the response object); null = text.</summary>
+    public System.Text.Json.JsonElement? TextFormat { get; init; }
 }

@@ -25,9 +25,23 @@ internal static class ResponsesRequestMapper
             return ApiError.BadRequest($"Invalid 'max_output_tokens': {r.MaxOutputTokens}. Expected a value of at least 1.", "max_output_tokens");
         if (r.Tools is { ValueKind: System.Text.Json.JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
             return ApiError.Unsupported("tools", "Tools in the Responses API are not supported by this server yet.");
-        if (r.Text is { ValueKind: System.Text.Json.JsonValueKind.Object } text
-            && text.TryGetProperty("format", out var format) && format.TryGetProperty("type", out var type) && type.GetString() is { } t && t != "text")
-            return ApiError.Unsupported("text.format", $"'text.format' of type '{t}' is not supported by this server yet.");
+        string? grammar = null;
+        if (r.Text is { ValueKind: System.Text.Json.JsonValueKind.Object } text && text.TryGetProperty("format", out var format))
+        {
+            // The Responses API flattens json_schema's fields into text.format itself.
+            var dto = new ResponseFormatDto
+            {
+                Type = format.TryGetProperty("type", out var type) ? type.GetString() : null,
+                JsonSchema = new JsonSchemaFormatDto
+                {
+                    Name = format.TryGetProperty("name", out var name) ? name.GetString() : null,
+                    Schema = format.TryGetProperty("schema", out var schema) ? schema.Clone() : null,
+                    Strict = format.TryGetProperty("strict", out var strict) && strict.ValueKind == System.Text.Json.JsonValueKind.True,
+                },
+            };
+            if (StructuredOutputMapper.Map(dto, out grammar) is { } formatError)
+                return formatError with { Param = formatError.Param?.Replace("response_format.json_schema", "text.format", StringComparison.Ordinal).Replace("response_format", "text.format", StringComparison.Ordinal) };
+        }
 
         var conversation = new List<ChatTurn>();
         if (r.PreviousResponseId is { } previous)
@@ -44,6 +58,7 @@ internal static class ResponsesRequestMapper
 
         if (SamplingMapper.Map(r.Temperature, r.TopP, null, null, r.Seed, null, null, null, null, out var sampling) is { } samplingError)
             return samplingError;
+        sampling = sampling with { Grammar = grammar };
         if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
             return keepAliveError;
 
@@ -66,6 +81,7 @@ internal static class ResponsesRequestMapper
                 PreviousResponseId = r.PreviousResponseId,
                 Metadata = r.Metadata ?? [],
                 Conversation = conversation,
+                TextFormat = r.Text is { ValueKind: System.Text.Json.JsonValueKind.Object } t2 && t2.TryGetProperty("format", out var f2) ? f2.Clone() : null,
             },
         };
         return null;

@@ -234,9 +234,17 @@ internal static class ResponsesWriter
         w.WriteBoolean("store", s.Plan.Store);
         if (s.Plan.Temperature is { } t) w.WriteNumber("temperature", t); else w.WriteNull("temperature");
         w.WriteStartObject("text");
-        w.WriteStartObject("format");
-        w.WriteString("type", "text");
-        w.WriteEndObject();
+        if (s.Plan.TextFormat is { } format)
+        {
+            w.WritePropertyName("format");
+            format.WriteTo(w);
+        }
+        else
+        {
+            w.WriteStartObject("format");
+            w.WriteString("type", "text");
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
         w.WriteString("tool_choice", "auto");
         w.WriteStartArray("tools");
