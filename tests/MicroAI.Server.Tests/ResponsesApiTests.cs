@@ -5,8 +5,8 @@ using OpenAI.Responses;
 namespace MicroAI.Server.Tests;
 
 /// <summary>POST /v1/responses with the official client's ResponsesClient and raw HTTP (event framing, chaining, errors).</summary>
-[Collection(ServerCollection.Name)]
-public sealed class ResponsesApiTests(ServerFixture server)
+[Collection(Inference.InferenceCollection.Name)]
+public sealed class ResponsesApiTests(Inference.InferenceServerFixture server)
 {
     private ResponsesClient Client => server.OpenAI.GetResponsesClient();
 
@@ -79,6 +79,59 @@ public sealed class ResponsesApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_required_function_call_round_trips_through_the_client_streamed_and_not()
+    {
+        var weather = ResponseTool.CreateFunctionTool("get_weather", BinaryData.FromString(
+            """{"type":"object","properties":{"city":{"enum":["Paris","Berlin"]}},"required":["city"],"additionalProperties":false}"""), true, "Weather of a city");
+        var options = new CreateResponseOptions
+        {
+            Model = "qwen-tiny",
+            InputItems = { ResponseItem.CreateUserMessageItem("Weather in Paris?") },
+            Tools = { weather },
+            ToolChoice = ResponseToolChoice.CreateRequiredChoice(),
+            Temperature = 0,
+            MaxOutputTokenCount = 150,
+        };
+
+        ResponseResult response = await Client.CreateResponseAsync(options);
+
+        var call = Assert.Single(response.OutputItems.OfType<FunctionCallResponseItem>());
+        Assert.Equal("get_weather", call.FunctionName);
+        using (var args = System.Text.Json.JsonDocument.Parse(call.FunctionArguments.ToString()))
+            Assert.Contains(args.RootElement.GetProperty("city").GetString(), (string[])["Paris", "Berlin"]);
+
+        options.StreamingEnabled = true;
+        string? streamedName = null;
+        var streamedArgs = new System.Text.StringBuilder();
+        await foreach (var update in await Client.CreateResponseStreamingAsync(options))
+        {
+            if (update is StreamingResponseOutputItemDoneUpdate { Item: FunctionCallResponseItem done })
+                streamedName = done.FunctionName;
+            if (update is StreamingResponseFunctionCallArgumentsDeltaUpdate d)
+                streamedArgs.Append(d.Delta?.ToString());
+        }
+        Assert.Equal("get_weather", streamedName);
+        Assert.Equal(call.FunctionArguments.ToString(), streamedArgs.ToString());
+
+        // The call and its output go back as input items; the template renders them.
+        var followUp = new CreateResponseOptions
+        {
+            Model = "qwen-tiny",
+            InputItems =
+            {
+                ResponseItem.CreateUserMessageItem("Weather in Paris?"),
+                ResponseItem.CreateFunctionCallItem(call.CallId, call.FunctionName, call.FunctionArguments),
+                ResponseItem.CreateFunctionCallOutputItem(call.CallId, "18 C and sunny"),
+            },
+            Tools = { weather },
+            Temperature = 0,
+            MaxOutputTokenCount = 5,
+        };
+        ResponseResult answer = await Client.CreateResponseAsync(followUp);
+        Assert.True(answer.Usage.InputTokenCount > response.Usage.InputTokenCount);
+    }
+
+    [Fact]
     public async Task Previous_response_id_continues_the_stored_conversation_and_instructions_become_a_system_turn()
     {
         var (_, first, firstText) = await server.Http.PostJsonAsync("v1/responses",
@@ -129,9 +182,9 @@ public sealed class ResponsesApiTests(ServerFixture server)
     [Theory]
     [InlineData("""{"model":"stories260K"}""", "input")]
     [InlineData("""{"model":"stories260K","input":"x","previous_response_id":"resp_nope"}""", "previous_response_id")]
-    [InlineData("""{"model":"stories260K","input":"x","tools":[{"type":"function","name":"f"}]}""", "tools")]
     [InlineData("""{"model":"stories260K","input":[{"role":"user","content":[{"type":"input_image","image_url":"x"}]}]}""", "input")]
-    [InlineData("""{"model":"stories260K","input":[{"role":"tool","content":"x"}]}""", "input[0].role")]
+    [InlineData("""{"model":"stories260K","input":[{"role":"narrator","content":"x"}]}""", "input[0].role")]
+    [InlineData("""{"model":"stories260K","input":"x","tools":[{"type":"web_search"}]}""", "tools[0].type")]
     [InlineData("""{"model":"stories260K","input":"x","max_output_tokens":0}""", "max_output_tokens")]
     [InlineData("""{"model":"stories260K","input":"x","text":{"format":{"type":"json_schema","name":"n","schema":{"not":{}}}}}""", "text.format.schema")]
     public async Task Bad_requests_are_a_400_naming_the_field(string json, string param)

@@ -65,9 +65,9 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
             {
                 var events = Observe(streams, timing, cts.Token);
                 if (plan.Stream)
-                    await ResponsesWriter.StreamAsync(http.Response, rp, responses, model.Entry.Id, header.Created, promptTokens, events, cts.Token);
+                    await ResponsesWriter.StreamAsync(http.Response, rp, responses, model.Entry.Id, header.Created, promptTokens, events, ToolReader(toolParser, plan.Tools), cts.Token);
                 else
-                    await ResponsesWriter.CollectAsync(http.Response, rp, responses, model.Entry.Id, header.Created, promptTokens, events, cts.Token);
+                    await ResponsesWriter.CollectAsync(http.Response, rp, responses, model.Entry.Id, header.Created, promptTokens, events, ToolReader(toolParser, plan.Tools), cts.Token);
             }
             else if (plan.Stream)
                 await StreamAsync(http.Response, plan, header, Observe(streams, timing, cts.Token), streams.Length, promptTokens, toolParser, cts.Token);
@@ -87,6 +87,9 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
             await cts.CancelAsync();
         }
     }
+
+    private static ResponsesWriter.Tools? ToolReader(IToolCallParser? parser, ToolPlan? plan) =>
+        parser is null || plan is null ? null : new ResponsesWriter.Tools(parser, plan);
 
     /// <summary>The model's defaults fill what the request left out: sampling values, and a system prompt for a chat that has none.</summary>
     private static GenerateRequest WithModelDefaults(GenerateRequest request, GenerationPlan plan, MicroAI.ModelRegistry.ModelSettings settings, int choice)

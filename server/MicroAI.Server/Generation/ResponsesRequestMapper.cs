@@ -7,7 +7,42 @@ namespace MicroAI.Server.Generation;
 /// <summary>Validates a Responses API request and turns it into a one-choice chat plan.</summary>
 internal static class ResponsesRequestMapper
 {
-    private static readonly HashSet<string> s_roles = ["system", "developer", "user", "assistant"];
+    private static readonly HashSet<string> s_roles = ["system", "developer", "user", "assistant", "tool"];
+
+    /// <summary>Responses tools are flat ({"type","name","parameters"}); chat tools nest them under "function". The chat rules then apply.</summary>
+    private static ApiError? MapTools(ResponsesRequest r, out ToolPlan? plan)
+    {
+        plan = null;
+        var chat = new ChatCompletionRequest { ParallelToolCalls = r.ParallelToolCalls };
+        if (r.Tools is { Count: > 0 } tools)
+        {
+            chat.Tools = [];
+            for (var i = 0; i < tools.Count; i++)
+            {
+                var t = tools[i];
+                if (t.ValueKind != System.Text.Json.JsonValueKind.Object || !t.TryGetProperty("type", out var type) || type.GetString() != "function")
+                    return ApiError.Unsupported($"tools[{i}].type", "Only function tools are supported in the Responses API here (no built-in web search, file search or computer use).");
+                var function = new System.Text.Json.Nodes.JsonObject();
+                foreach (var p in t.EnumerateObject())
+                {
+                    if (p.Name is "name" or "description" or "parameters" or "strict")
+                        function[p.Name] = System.Text.Json.Nodes.JsonNode.Parse(p.Value.GetRawText());
+                }
+                chat.Tools.Add(Element(new System.Text.Json.Nodes.JsonObject { ["type"] = "function", ["function"] = function }));
+            }
+        }
+        if (r.ToolChoice is { ValueKind: System.Text.Json.JsonValueKind.Object } choice && choice.TryGetProperty("name", out var chosen))
+            chat.ToolChoice = Element(new System.Text.Json.Nodes.JsonObject { ["type"] = "function", ["function"] = new System.Text.Json.Nodes.JsonObject { ["name"] = chosen.GetString() } });
+        else
+            chat.ToolChoice = r.ToolChoice;
+        return ToolsMapper.Map(chat, out plan);
+    }
+
+    private static System.Text.Json.JsonElement Element(System.Text.Json.Nodes.JsonNode node)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(node.ToJsonString());
+        return doc.RootElement.Clone();
+    }
 
     public static ApiError? Map(ResponsesRequest r, ResponseStore store, out GenerationPlan plan)
     {
@@ -23,8 +58,8 @@ internal static class ResponsesRequestMapper
         }
         if (r.MaxOutputTokens is < 1)
             return ApiError.BadRequest($"Invalid 'max_output_tokens': {r.MaxOutputTokens}. Expected a value of at least 1.", "max_output_tokens");
-        if (r.Tools is { ValueKind: System.Text.Json.JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
-            return ApiError.Unsupported("tools", "Tools in the Responses API are not supported by this server yet.");
+        if (MapTools(r, out var toolPlan) is { } toolsError)
+            return toolsError;
         string? grammar = null;
         if (r.Text is { ValueKind: System.Text.Json.JsonValueKind.Object } text && text.TryGetProperty("format", out var format))
         {
@@ -50,7 +85,22 @@ internal static class ResponsesRequestMapper
                 return ApiError.BadRequest($"Previous response with id '{previous}' not found.", "previous_response_id", "previous_response_not_found");
             conversation.AddRange(earlier.Where(t => t.Role != "system" || r.Instructions is null));
         }
-        conversation.AddRange(r.Input.Messages.Select(m => new ChatTurn(m.Role, m.Text)));
+        foreach (var m in r.Input.Messages)
+        {
+            if (m.FunctionCall is { } fc)
+            {
+                var call = new ChatToolCall(fc.CallId, fc.Name, fc.Arguments);
+                // Calls made in one turn are one assistant message with several tool calls.
+                if (conversation.Count > 0 && conversation[^1] is { Role: "assistant", ToolCalls: { } earlierCalls } last && last.Content.Length == 0)
+                    conversation[^1] = last with { ToolCalls = [.. earlierCalls, call] };
+                else
+                    conversation.Add(new ChatTurn("assistant", string.Empty) { ToolCalls = [call] });
+            }
+            else
+            {
+                conversation.Add(new ChatTurn(m.Role, m.Text) { ToolCallId = m.CallId });
+            }
+        }
         // instructions apply to this response only (OpenAI does not carry them over previous_response_id).
         IReadOnlyList<ChatTurn> turns = r.Instructions is { Length: > 0 } instructions
             ? [new ChatTurn("system", instructions), .. conversation.Where(t => t.Role != "system")]
@@ -58,6 +108,12 @@ internal static class ResponsesRequestMapper
 
         if (SamplingMapper.Map(r.Temperature, r.TopP, null, null, r.Seed, null, null, null, null, out var sampling) is { } samplingError)
             return samplingError;
+        if (toolPlan?.ForcedGrammar is { } forced)
+        {
+            if (grammar is not null)
+                return ApiError.BadRequest("A forced tool call and 'text.format' cannot both constrain one answer.", "text.format");
+            grammar = forced;
+        }
         sampling = sampling with { Grammar = grammar };
         if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
             return keepAliveError;
@@ -66,7 +122,8 @@ internal static class ResponsesRequestMapper
         {
             Model = r.Model,
             Chat = true,
-            Choices = [new GenerateRequest { Messages = turns, MaxTokens = r.MaxOutputTokens }],
+            Choices = [new GenerateRequest { Messages = turns, MaxTokens = r.MaxOutputTokens, Tools = toolPlan?.Tools }],
+            Tools = toolPlan,
             Sampling = sampling,
             KeepAlive = keepAlive,
             Stream = r.Stream == true,

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.ToolCalling;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -15,6 +16,9 @@ namespace MicroAI.Server.Generation;
 /// </summary>
 internal static class ResponsesWriter
 {
+    /// <summary>How to read tool calls back from the output, when tools were offered.</summary>
+    public sealed record Tools(IToolCallParser Parser, ToolPlan Plan);
+
     private sealed class State(ResponsesPlan plan, string model, long createdAt, int promptTokens)
     {
         public ResponsesPlan Plan { get; } = plan;
@@ -28,10 +32,13 @@ internal static class ResponsesWriter
         public string Status { get; set; } = "in_progress";
         public bool Incomplete { get; set; }
         public int Sequence { get; set; }
+        public IReadOnlyList<ToolCall> Calls { get; set; } = [];
+        /// <summary>The text of the message item (the output minus any tool-call markup).</summary>
+        public string MessageText { get; set; } = string.Empty;
     }
 
     public static async Task CollectAsync(HttpResponse response, ResponsesPlan plan, ResponseStore store, string model, long createdAt, int promptTokens,
-        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, CancellationToken ct)
+        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, Tools? tools, CancellationToken ct)
     {
         var state = new State(plan, model, createdAt, promptTokens);
         await foreach (var (_, e) in events)
@@ -50,6 +57,16 @@ internal static class ResponsesWriter
             }
         }
         ct.ThrowIfCancellationRequested();
+        state.MessageText = state.Text.ToString();
+        if (tools is not null)
+        {
+            var parsed = tools.Parser.Parse(state.MessageText, tools.Plan.Names);
+            if (parsed.HasToolCalls)
+            {
+                state.MessageText = parsed.Content ?? string.Empty;
+                state.Calls = tools.Plan.Parallel ? parsed.ToolCalls : [parsed.ToolCalls[0]];
+            }
+        }
         Remember(state, store);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
@@ -59,8 +76,9 @@ internal static class ResponsesWriter
     }
 
     public static async Task StreamAsync(HttpResponse response, ResponsesPlan plan, ResponseStore store, string model, long createdAt, int promptTokens,
-        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, CancellationToken ct)
+        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, Tools? tools, CancellationToken ct)
     {
+        var filter = tools is null ? null : new ToolCallStreamFilter(tools.Parser, tools.Plan.Names);
         SseWriter.PrepareResponse(response);
         using var sse = new SseWriter(response.BodyWriter);
         var s = new State(plan, model, createdAt, promptTokens);
@@ -86,13 +104,9 @@ internal static class ResponsesWriter
             {
                 case GenerationEventKind.Text:
                     s.Text.Append(e.Text);
-                    await EventAsync(sse, s, "response.output_text.delta", w =>
-                    {
-                        Indices(w, s);
-                        w.WriteString("delta", e.Text);
-                        w.WriteStartArray("logprobs");
-                        w.WriteEndArray();
-                    }, ct);
+                    var delta = filter is null ? e.Text! : filter.Push(e.Text!);
+                    if (delta.Length > 0)
+                        await DeltaAsync(sse, s, delta, ct);
                     break;
                 case GenerationEventKind.Finished:
                     Finish(s, e);
@@ -110,8 +124,20 @@ internal static class ResponsesWriter
             }
         }
         ct.ThrowIfCancellationRequested();
+        s.MessageText = s.Text.ToString();
+        if (filter is not null)
+        {
+            var parsed = filter.Complete();
+            if (parsed.Content is { Length: > 0 } rest)
+                await DeltaAsync(sse, s, rest, ct);
+            if (parsed.HasToolCalls)
+            {
+                s.Calls = tools!.Plan.Parallel ? parsed.ToolCalls : [parsed.ToolCalls[0]];
+                s.MessageText = tools.Parser.Parse(s.MessageText, tools.Plan.Names).Content ?? string.Empty;
+            }
+        }
         Remember(s, store);
-        var text = s.Text.ToString();
+        var text = s.MessageText;
         await EventAsync(sse, s, "response.output_text.done", w =>
         {
             Indices(w, s);
@@ -131,7 +157,59 @@ internal static class ResponsesWriter
             w.WritePropertyName("item");
             WriteMessage(w, s, s.Incomplete ? "incomplete" : "completed", text);
         }, ct);
+        for (var i = 0; i < s.Calls.Count; i++)
+        {
+            var call = s.Calls[i];
+            var outputIndex = i + 1;
+            await EventAsync(sse, s, "response.output_item.added", w =>
+            {
+                w.WriteNumber("output_index", outputIndex);
+                w.WritePropertyName("item");
+                WriteFunctionCall(w, call, "in_progress", string.Empty);
+            }, ct);
+            await EventAsync(sse, s, "response.function_call_arguments.delta", w =>
+            {
+                w.WriteString("item_id", FunctionItemId(call));
+                w.WriteNumber("output_index", outputIndex);
+                w.WriteString("delta", call.ArgumentsJson);
+            }, ct);
+            await EventAsync(sse, s, "response.function_call_arguments.done", w =>
+            {
+                w.WriteString("item_id", FunctionItemId(call));
+                w.WriteNumber("output_index", outputIndex);
+                w.WriteString("arguments", call.ArgumentsJson);
+            }, ct);
+            await EventAsync(sse, s, "response.output_item.done", w =>
+            {
+                w.WriteNumber("output_index", outputIndex);
+                w.WritePropertyName("item");
+                WriteFunctionCall(w, call, "completed", call.ArgumentsJson);
+            }, ct);
+        }
         await EventAsync(sse, s, s.Incomplete ? "response.incomplete" : "response.completed", w => Response(w, s), ct);
+    }
+
+    private static ValueTask DeltaAsync(SseWriter sse, State s, string delta, CancellationToken ct) =>
+        EventAsync(sse, s, "response.output_text.delta", w =>
+        {
+            Indices(w, s);
+            w.WriteString("delta", delta);
+            w.WriteStartArray("logprobs");
+            w.WriteEndArray();
+        }, ct);
+
+    private static string FunctionItemId(ToolCall call) => "fc_" + call.Id;
+
+    private static void WriteFunctionCall(Utf8JsonWriter w, ToolCall call, string status, string arguments)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", FunctionItemId(call));
+        w.WriteString("type", "function_call");
+        w.WriteString("status", status);
+        w.WriteString("call_id", call.Id);
+        w.WriteString("name", call.Name);
+        w.WriteString("arguments", arguments);
+        w.WriteEndObject();
     }
 
     private static void Finish(State s, GenerationEvent e)
@@ -145,7 +223,10 @@ internal static class ResponsesWriter
     private static void Remember(State s, ResponseStore store)
     {
         if (s.Plan.Store)
-            store.Save(s.Plan.Id, [.. s.Plan.Conversation, new ChatTurn("assistant", s.Text.ToString())]);
+            store.Save(s.Plan.Id, [.. s.Plan.Conversation, new ChatTurn("assistant", s.MessageText)
+            {
+                ToolCalls = s.Calls.Count == 0 ? null : s.Calls.Select(c => new ChatToolCall(c.Id, c.Name, c.ArgumentsJson)).ToList(),
+            }]);
     }
 
     private static async ValueTask EventAsync(SseWriter sse, State s, string type, Action<Utf8JsonWriter> body, CancellationToken ct)
@@ -223,7 +304,12 @@ internal static class ResponsesWriter
         w.WriteString("model", s.Model);
         w.WriteStartArray("output");
         if (done)
-            WriteMessage(w, s, s.Incomplete ? "incomplete" : "completed", s.Text.ToString());
+        {
+            if (s.Calls.Count == 0 || s.MessageText.Length > 0)
+                WriteMessage(w, s, s.Incomplete ? "incomplete" : "completed", s.MessageText);
+            foreach (var call in s.Calls)
+                WriteFunctionCall(w, call, "completed", call.ArgumentsJson);
+        }
         w.WriteEndArray();
         w.WriteBoolean("parallel_tool_calls", true);
         w.WriteString("previous_response_id", s.Plan.PreviousResponseId);

@@ -16,7 +16,10 @@ public sealed class ResponsesRequest
     [JsonPropertyName("stream")] public bool? Stream { get; set; }
     [JsonPropertyName("store")] public bool? Store { get; set; }
     [JsonPropertyName("previous_response_id")] public string? PreviousResponseId { get; set; }
-    [JsonPropertyName("tools")] public JsonElement? Tools { get; set; }
+    /// <summary>Function tools in the Responses shape: {"type": "function", "name", "description", "parameters", "strict"}.</summary>
+    [JsonPropertyName("tools")] public List<JsonElement>? Tools { get; set; }
+    [JsonPropertyName("tool_choice")] public JsonElement? ToolChoice { get; set; }
+    [JsonPropertyName("parallel_tool_calls")] public bool? ParallelToolCalls { get; set; }
     [JsonPropertyName("text")] public JsonElement? Text { get; set; }
     [JsonPropertyName("metadata")] public Dictionary<string, string>? Metadata { get; set; }
     [JsonPropertyName("user")] public string? User { get; set; }
@@ -24,8 +27,14 @@ public sealed class ResponsesRequest
     [JsonPropertyName("seed")] public long? Seed { get; set; }
 }
 
-/// <summary>One input message: role and its text (input_text / output_text parts joined).</summary>
-public sealed record ResponsesInputMessage(string Role, string Text);
+/// <summary>One input item: a message (role and its text parts joined), a function call the model made, or its output.</summary>
+public sealed record ResponsesInputMessage(string Role, string Text)
+{
+    /// <summary>A function_call item: the call (role "assistant").</summary>
+    public (string CallId, string Name, string Arguments)? FunctionCall { get; init; }
+    /// <summary>A function_call_output item: the call it answers (role "tool").</summary>
+    public string? CallId { get; init; }
+}
 
 [JsonConverter(typeof(ResponsesInputConverter))]
 public sealed class ResponsesInput(List<ResponsesInputMessage> messages)
@@ -50,7 +59,7 @@ internal sealed class ResponsesInputConverter : JsonConverter<ResponsesInput>
         {
             if (reader.TokenType != JsonTokenType.StartObject)
                 throw new JsonException(Shape);
-            string? role = null, type = null;
+            string? role = null, type = null, callId = null, functionName = null, arguments = null, output = null;
             var text = new System.Text.StringBuilder();
             var hasContent = false;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -73,13 +82,39 @@ internal sealed class ResponsesInputConverter : JsonConverter<ResponsesInput>
                         hasContent = true;
                         ReadParts(ref reader, text);
                         break;
+                    case "call_id" when reader.TokenType == JsonTokenType.String:
+                        callId = reader.GetString();
+                        break;
+                    case "name" when reader.TokenType == JsonTokenType.String:
+                        functionName = reader.GetString();
+                        break;
+                    case "arguments" when reader.TokenType == JsonTokenType.String:
+                        arguments = reader.GetString();
+                        break;
+                    case "output" when reader.TokenType == JsonTokenType.String:
+                        output = reader.GetString();
+                        break;
                     default:
                         reader.Skip();
                         break;
                 }
             }
+            if (type == "function_call")
+            {
+                if (callId is null || functionName is null)
+                    throw new JsonException("A function_call input item needs 'call_id' and 'name'.");
+                messages.Add(new ResponsesInputMessage("assistant", string.Empty) { FunctionCall = (callId, functionName, arguments ?? "{}") });
+                continue;
+            }
+            if (type == "function_call_output")
+            {
+                if (callId is null)
+                    throw new JsonException("A function_call_output input item needs 'call_id'.");
+                messages.Add(new ResponsesInputMessage("tool", output ?? string.Empty) { CallId = callId });
+                continue;
+            }
             if (type is not (null or "message"))
-                throw new JsonException($"Input items of type '{type}' are not supported; send messages.");
+                throw new JsonException($"Input items of type '{type}' are not supported; send messages, function_call or function_call_output items.");
             if (role is null || !hasContent)
                 throw new JsonException(Shape);
             messages.Add(new ResponsesInputMessage(role, text.ToString()));

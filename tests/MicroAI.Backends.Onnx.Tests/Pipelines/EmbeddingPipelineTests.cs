@@ -1,7 +1,6 @@
 using MicroAI.Backends.Abstractions;
 using MicroAI.ModelRegistry;
 using MicroAI.Tests.Shared;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static MicroAI.Tests.Shared.OnnxTestModels;
 
@@ -20,7 +19,9 @@ public sealed class EmbeddingPipelineTests : IDisposable
 
     internal static IInferenceModel Load(string modelPath, string capability)
     {
-        var engine = new OnnxEngine(Options.Create(new OnnxRuntimeOptions { IntraOpThreads = 1 }), NullLoggerFactory.Instance);
+        // The process-wide environment keeps the logger of whoever creates it first: always the suite's capturing one.
+        _ = OnnxTestRuntime.Environment;
+        var engine = new OnnxEngine(Options.Create(new OnnxRuntimeOptions { IntraOpThreads = 1 }), OnnxTestRuntime.Logs);
         var entry = new ModelEntry(Path.GetFileName(Path.GetDirectoryName(modelPath)!), modelPath, ModelFormat.Onnx, new FileInfo(modelPath).Length,
             DateTimeOffset.UnixEpoch, "test", new ModelSettings());
         return engine.LoadInferenceModel(entry, capability, new ModelLoadSettings(0, null));
