@@ -135,6 +135,9 @@ internal sealed unsafe class LlamaModel : ITextModel
             return null;
         }
 
+        if (request.Suffix is { } suffix)
+            return TryPrepareInfill(request.Prompt?.Text ?? string.Empty, suffix, out prompt);
+
         string text;
         IReadOnlyList<string> stops = [];
         var addSpecial = true;
@@ -155,6 +158,29 @@ internal sealed unsafe class LlamaModel : ITextModel
         }
 
         prompt = new PreparedPrompt(Tokenize(text, addSpecial, parseSpecial: true), stops);
+        return null;
+    }
+
+    /// <summary>
+    /// Fill-in-the-middle in the prefix-suffix-middle order code models are trained on:
+    /// [BOS] FIM_PRE prefix FIM_SUF suffix FIM_MID, then the model writes the middle.
+    /// </summary>
+    private GenerationError? TryPrepareInfill(string prefix, string suffix, out PreparedPrompt prompt)
+    {
+        prompt = PreparedPrompt.Empty;
+        int pre = LlamaNative.llama_vocab_fim_pre(_vocab), suf = LlamaNative.llama_vocab_fim_suf(_vocab), mid = LlamaNative.llama_vocab_fim_mid(_vocab);
+        if (pre < 0 || suf < 0 || mid < 0)
+            return new GenerationError(GenerationErrorCode.InvalidPrompt,
+                $"'{Info.Id}' has no fill-in-the-middle tokens, so it cannot complete between a prompt and a 'suffix'; use a code model trained for infilling.", "suffix");
+        var tokens = new List<int>();
+        if (LlamaNative.llama_vocab_get_add_bos(_vocab))
+            tokens.Add(LlamaNative.llama_vocab_bos(_vocab));
+        tokens.Add(pre);
+        tokens.AddRange(Tokenize(prefix, addSpecial: false, parseSpecial: false));
+        tokens.Add(suf);
+        tokens.AddRange(Tokenize(suffix, addSpecial: false, parseSpecial: false));
+        tokens.Add(mid);
+        prompt = new PreparedPrompt(tokens.ToArray(), []);
         return null;
     }
 

@@ -72,4 +72,17 @@ public sealed class SamplingControlsTests(ServerFixture server)
         Assert.True(200 == (int)response.StatusCode, text);
         Assert.Contains((string)body!["choices"]![0]!["message"]!["content"]!, (string[])["yes.", "no."]);
     }
+
+    [Fact]
+    public async Task Suffix_needs_a_model_with_fill_in_the_middle_tokens_and_text_prompts()
+    {
+        var (noFim, body, _) = await server.Http.PostJsonAsync("v1/completions", """{"prompt":"def add(a, b):\n","suffix":"\n    return c","max_tokens":4}""");
+        var (tokens, tokenBody, _) = await server.Http.PostJsonAsync("v1/completions", """{"prompt":[1,2,3],"suffix":"x","max_tokens":4}""");
+
+        Assert.Equal(400, (int)noFim.StatusCode);
+        Assert.Equal("suffix", (string?)body!["error"]!["param"]);
+        Assert.Contains("fill-in-the-middle", (string?)body["error"]!["message"]);
+        Assert.Equal(400, (int)tokens.StatusCode);
+        Assert.Equal("suffix", (string?)tokenBody!["error"]!["param"]);
+    }
 }

@@ -95,6 +95,9 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_vocab_get_add_bos(nint vocab);
     [LibraryImport(LlamaLib)] public static partial byte* llama_vocab_get_text(nint vocab, int token);
     [LibraryImport(LlamaLib)] public static partial int llama_vocab_sep(nint vocab);
+    [LibraryImport(LlamaLib)] public static partial int llama_vocab_fim_pre(nint vocab);
+    [LibraryImport(LlamaLib)] public static partial int llama_vocab_fim_suf(nint vocab);
+    [LibraryImport(LlamaLib)] public static partial int llama_vocab_fim_mid(nint vocab);
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_vocab_get_add_eos(nint vocab);
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_vocab_get_add_sep(nint vocab);
     [LibraryImport(LlamaLib)]

@@ -29,6 +29,9 @@ public sealed record GenerateRequest
     /// <summary>Function tools offered to the model (OpenAI's <c>tools</c> entries), passed to the chat template.</summary>
     public IReadOnlyList<System.Text.Json.JsonElement>? Tools { get; init; }
 
+    /// <summary>Text after the insertion point (fill-in-the-middle with a text <see cref="Prompt"/> before it).</summary>
+    public string? Suffix { get; init; }
+
     /// <summary>A chat template for this request instead of the model's (vLLM's <c>chat_template</c>).</summary>
     public string? ChatTemplate { get; init; }
 

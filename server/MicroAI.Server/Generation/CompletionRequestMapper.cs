@@ -26,8 +26,8 @@ internal static class CompletionRequestMapper
             return ApiError.BadRequest($"Invalid 'max_tokens': {r.MaxTokens}. Expected a value of at least 1.", "max_tokens");
         if (r.Logprobs is < 0 or > SamplingMapper.MaxTopLogprobs)
             return ApiError.BadRequest($"Invalid 'logprobs': {r.Logprobs}. Expected a value between 0 and {SamplingMapper.MaxTopLogprobs}.", "logprobs");
-        if (!string.IsNullOrEmpty(r.Suffix))
-            return ApiError.Unsupported("suffix", "'suffix' (fill-in-the-middle) is not supported by this server yet.");
+        if (!string.IsNullOrEmpty(r.Suffix) && r.Prompt.Items.Any(p => p.Text is null))
+            return ApiError.BadRequest("'suffix' needs text prompts (fill-in-the-middle tokenizes both sides itself).", "suffix");
         if (SamplingMapper.MapLogitBias(r.LogitBias, out var logitBias) is { } biasError)
             return biasError;
         if (r.Grammar is { Length: > SamplingMapper.MaxGrammarChars })
@@ -64,6 +64,7 @@ internal static class CompletionRequestMapper
                     MaxTokens = r.MaxTokens ?? DefaultMaxTokens,
                     Stop = stops,
                     Logprobs = r.Logprobs,
+                    Suffix = string.IsNullOrEmpty(r.Suffix) ? null : r.Suffix,
                 });
                 echo?.Add(item.Text!);
             }
