@@ -68,6 +68,13 @@ internal sealed unsafe class LlamaBatchDecoder : IBatchDecoder
         return false;
     }
 
+    /// <summary>Replaces the destination slot's cache with the source's (a whole-stream copy, done at the next decode).</summary>
+    public bool CopySlot(int source, int destination)
+    {
+        LlamaNative.llama_memory_seq_cp(_memory, source, destination, -1, -1);
+        return true;
+    }
+
     public byte[]? SaveSlot(int slot)
     {
         var size = LlamaNative.llama_state_seq_get_size(_ctx, slot);

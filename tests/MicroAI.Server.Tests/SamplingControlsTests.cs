@@ -85,4 +85,20 @@ public sealed class SamplingControlsTests(ServerFixture server)
         Assert.Equal(400, (int)tokens.StatusCode);
         Assert.Equal("suffix", (string?)tokenBody!["error"]!["param"]);
     }
+
+    [Fact]
+    public async Task N_greedy_choices_share_one_prefill_and_all_equal_the_single_answer()
+    {
+        var (_, one, _) = await server.Http.PostJsonAsync("v1/completions", """{"prompt":"Once upon a time","max_tokens":24,"temperature":0}""");
+        var (_, four, text) = await server.Http.PostJsonAsync("v1/completions", """{"prompt":"Once upon a time","max_tokens":24,"temperature":0,"n":4}""");
+        var (_, seeded, _) = await server.Http.PostJsonAsync("v1/completions", """{"prompt":"Once upon a time","max_tokens":24,"temperature":1.5,"seed":7,"n":4}""");
+
+        var expected = (string)one!["choices"]![0]!["text"]!;
+        var choices = four!["choices"]!.AsArray();
+        Assert.Equal(4, choices.Count);
+        Assert.All(choices, c => Assert.Equal(expected, (string?)c!["text"]));
+        Assert.Equal((int)one["usage"]!["prompt_tokens"]!, (int)four["usage"]!["prompt_tokens"]!);
+        // Sampled choices copy the same prompt cache but draw with their own seeds.
+        Assert.True(seeded!["choices"]!.AsArray().Select(c => (string?)c!["text"]).Distinct().Count() > 1, text);
+    }
 }

@@ -70,6 +70,7 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] public static partial void llama_memory_clear(nint mem, [MarshalAs(UnmanagedType.U1)] bool data);
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_memory_seq_rm(nint mem, int seqId, int p0, int p1);
     [LibraryImport(LlamaLib)] public static partial int llama_memory_seq_pos_max(nint mem, int seqId);
+    [LibraryImport(LlamaLib)] public static partial void llama_memory_seq_cp(nint mem, int seqIdSrc, int seqIdDst, int p0, int p1);
     [LibraryImport(LlamaLib)] public static partial int llama_decode(SafeLlamaContextHandle ctx, LlamaBatch batch);
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_size(SafeLlamaContextHandle ctx, int seqId);
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_data(SafeLlamaContextHandle ctx, byte* dst, nuint size, int seqId);

@@ -76,6 +76,9 @@ public interface IBatchDecoder : IDisposable
         return keep == 0;
     }
 
+    /// <summary>Makes <paramref name="destination"/> hold exactly what <paramref name="source"/> holds (n choices share one prefill); false when the engine cannot.</summary>
+    bool CopySlot(int source, int destination) => false;
+
     /// <summary>The slot's cache as bytes (for a host-RAM prompt cache); null when the engine cannot.</summary>
     byte[]? SaveSlot(int slot) => null;
 

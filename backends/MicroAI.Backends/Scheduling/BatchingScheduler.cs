@@ -204,6 +204,9 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             candidate.PromptDone = candidate.Position = candidate.CachedPromptTokens = prefix;
             if (prefix > 0)
                 Interlocked.Add(ref _cachedPromptTokens, prefix);
+            // n choices of one prompt: the first one prefills, the others copy its cache once it is done.
+            if (prefix < candidate.Prompt.Length - 1)
+                candidate.Leader = FindLeader(candidate);
             try
             {
                 candidate.Sampler = _decoder.CreateSampler(candidate.Request.Sampling);
@@ -238,6 +241,17 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         held.AddRange(saved.Tokens);
         Interlocked.Increment(ref _promptCacheRestores);
         return saved.Tokens.AsSpan().CommonPrefixLength(prompt);
+    }
+
+    private Sequence? FindLeader(Sequence candidate)
+    {
+        foreach (var other in _slots)
+        {
+            if (other is not null && other != candidate && other.Leader is null && other.IsPrefilling
+                && other.Prompt.Length == candidate.Prompt.Length && other.Prompt.AsSpan().SequenceEqual(candidate.Prompt))
+                return other;
+        }
+        return null;
     }
 
     private int FreeSlots()
@@ -302,8 +316,10 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         //    then prompt chunks with whatever capacity is left (chunked prefill).
         _decoder.ClearBatch();
         var capacity = _decoder.BatchCapacity;
-        for (var i = 0; i < _slots.Length; i++)
+        for (var i = 0; i < _slots.Length && _decoder.BatchCount < capacity; i++)
         {
+            // (More generating slots than the batch holds is a configuration mistake, BatchSize < ParallelSlots:
+            // the rest wait a step rather than overflow the batch.)
             if (_slots[i] is not { IsPrefilling: false } seq)
                 continue;
             seq.OutputIndex = _decoder.AddToBatch(seq.PendingToken, seq.Slot, seq.Position, wantLogits: true);
@@ -314,6 +330,12 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         {
             if (_slots[i] is not { IsPrefilling: true } seq)
                 continue;
+            if (seq.Leader is { } leader)
+            {
+                if (leader.Slot >= 0 && _slots[leader.Slot] == leader && leader.IsPrefilling)
+                    continue; // waits for its leader's prefill
+                seq.Leader = null; // the leader went away: prefill on its own
+            }
             var take = Math.Min(seq.Prompt.Length - seq.PromptDone, capacity - _decoder.BatchCount);
             for (var k = 0; k < take; k++)
             {
@@ -343,7 +365,23 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             return;
         }
 
-        // 4. Sample each sequence that has fresh logits.
+        // 4. Followers whose leader finished its prompt in this batch take a copy of its cache and
+        //    sample from the same logits row, each with its own sampler.
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i] is not { Leader: { } leader } follower || leader.IsPrefilling || leader.OutputIndex < 0)
+                continue;
+            follower.Leader = null;
+            if (!_decoder.CopySlot(leader.Slot, follower.Slot))
+                continue; // prefills on its own from the next step
+            var tokens = _slotTokens[follower.Slot];
+            tokens.Clear();
+            tokens.AddRange(_slotTokens[leader.Slot]);
+            follower.PromptDone = follower.Position = follower.Prompt.Length;
+            follower.OutputIndex = leader.OutputIndex;
+        }
+
+        // 5. Sample each sequence that has fresh logits.
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i] is not { OutputIndex: >= 0 } seq)

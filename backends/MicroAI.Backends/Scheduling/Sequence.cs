@@ -52,6 +52,9 @@ internal sealed class Sequence
     /// <summary>Prompt tokens found already in the slot's KV cache (not decoded again).</summary>
     public int CachedPromptTokens { get; set; }
 
+    /// <summary>Another choice of the same prompt whose prefill this one will copy instead of decoding it again.</summary>
+    public Sequence? Leader { get; set; }
+
     public bool IsPrefilling => PromptDone < Prompt.Length;
     public bool IsCancelled => Volatile.Read(ref _cancelled) != 0;
     public void Cancel() => Volatile.Write(ref _cancelled, 1);

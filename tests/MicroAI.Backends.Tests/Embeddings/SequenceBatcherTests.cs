@@ -11,12 +11,14 @@ public sealed class SequenceBatcherTests
     {
         public readonly List<int> Runs = [];
         public readonly ManualResetEventSlim Gate = new(true);
+        public readonly SemaphoreSlim Entered = new(0);
         public Exception? Failure { get; set; }
         public int MaxSequences => maxSequences;
         public int MaxTokens => maxTokens;
 
         public float[][] Run(IReadOnlyList<int[]> sequences)
         {
+            Entered.Release();
             Gate.Wait();
             lock (Runs)
                 Runs.Add(sequences.Count);
@@ -35,7 +37,7 @@ public sealed class SequenceBatcherTests
         using var batcher = new SequenceBatcher(runner, NullLogger.Instance, "test");
         runner.Gate.Reset();
         var first = batcher.RunAsync([[1, 1]], CancellationToken.None);
-        await Task.Delay(50); // the loop is now inside Run, held by the gate
+        Assert.True(await runner.Entered.WaitAsync(TimeSpan.FromSeconds(10))); // the loop is now inside Run, held by the gate
         var others = Enumerable.Range(2, 8).Select(i => batcher.RunAsync([[i], [i, i, i]], CancellationToken.None)).ToArray();
         runner.Gate.Set();
 
@@ -72,7 +74,7 @@ public sealed class SequenceBatcherTests
         using var batcher = new SequenceBatcher(runner, NullLogger.Instance, "test");
         runner.Gate.Reset();
         var blocker = batcher.RunAsync([[1]], CancellationToken.None);
-        await Task.Delay(50);
+        Assert.True(await runner.Entered.WaitAsync(TimeSpan.FromSeconds(10)));
         using var cts = new CancellationTokenSource();
         var cancelled = batcher.RunAsync([[2], [3]], cts.Token);
         cts.Cancel();

@@ -167,6 +167,25 @@ internal sealed class FakeBatchDecoder : IBatchDecoder
         return true;
     }
 
+    /// <summary>When true, CopySlot succeeds (as llama.cpp's whole-stream copy) and is recorded.</summary>
+    public bool SupportsCopy { get; set; }
+
+    private readonly Dictionary<int, int> _copies = [];
+
+    public IReadOnlyDictionary<int, int> Copies
+    {
+        get { lock (_gate) return new Dictionary<int, int>(_copies); }
+    }
+
+    public bool CopySlot(int source, int destination)
+    {
+        if (!SupportsCopy)
+            return false;
+        lock (_gate)
+            _copies[destination] = source;
+        return true;
+    }
+
     public void ClearBatch()
     {
         lock (_gate) _current.Clear();
@@ -247,7 +266,8 @@ internal sealed class FakeBatchDecoder : IBatchDecoder
             var entry = _lastDecoded[batchIndex];
             if (!entry.WantLogits)
                 _violations.Add($"sampled row {batchIndex} which has no logits");
-            if (slot >= 0 && entry.Slot != slot)
+            // A choice that copied another's prompt cache samples its first token from that one's row.
+            if (slot >= 0 && entry.Slot != slot && !(_copies.TryGetValue(entry.Slot, out var source) && source == slot))
                 _violations.Add($"a sampler of slot {slot} sampled a row of slot {entry.Slot}");
             return entry.Slot;
         }
