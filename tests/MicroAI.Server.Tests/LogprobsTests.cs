@@ -27,6 +27,8 @@ public sealed class LogprobsTests(ServerFixture server)
             Assert.Equal(t.LogProbability, t.TopLogProbabilities[0].LogProbability, 1e-5f);
             Assert.True(t.TopLogProbabilities[0].LogProbability >= t.TopLogProbabilities[1].LogProbability);
             Assert.Equal(System.Text.Encoding.UTF8.GetBytes(t.Token), t.Utf8Bytes!.Value.ToArray());
+            // A distribution: the alternatives' probabilities add up to at most 1.
+            Assert.InRange(t.TopLogProbabilities.Sum(a => Math.Exp(a.LogProbability)), 0, 1 + 1e-4);
         }
     }
 
