@@ -17,7 +17,7 @@ public static class EmbeddingConventions
             return null;
         if (entry.Format == ModelFormat.Gguf)
             return GgufNormalizes(entry.Manifest?.PoolingType, entry.Capabilities);
-        var modules = entry.Files.TryGetValue("modules.json", out var stored) ? stored : Path.Combine(OnnxFolderOf(entry.Path), "modules.json");
+        var modules = entry.Files.TryGetValue("modules.json", out var stored) ? stored : Path.Combine(ModelRegistry.Onnx.OnnxModelFolder.FolderOf(entry.Path), "modules.json");
         try
         {
             return File.Exists(modules) && File.ReadAllText(modules).Contains("sentence_transformers.models.Normalize", StringComparison.Ordinal);
@@ -30,10 +30,4 @@ public static class EmbeddingConventions
 
     public static bool GgufNormalizes(string? poolingType, IReadOnlyList<string> capabilities) =>
         poolingType is not (null or "none" or "unspecified") || !capabilities.Contains("completion");
-
-    private static string OnnxFolderOf(string modelPath)
-    {
-        var dir = Path.GetDirectoryName(modelPath) ?? ".";
-        return Path.GetFileName(dir).Equals("onnx", StringComparison.OrdinalIgnoreCase) ? Path.GetDirectoryName(dir) ?? dir : dir;
-    }
 }

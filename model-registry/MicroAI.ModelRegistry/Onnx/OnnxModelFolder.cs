@@ -82,7 +82,7 @@ public static class OnnxModelFolder
     }
 
     /// <summary>The folder a model file belongs to: its own, or the parent of a Hugging Face "onnx/" subfolder.</summary>
-    private static string FolderOf(string modelPath)
+    public static string FolderOf(string modelPath)
     {
         var dir = Path.GetDirectoryName(modelPath)!;
         var parent = Path.GetDirectoryName(dir);

@@ -23,14 +23,9 @@ internal static class ApplyTemplateEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static async Task HandleAsync(HttpContext http, IModelHost host, IOptions<MicroAI.Backends.EngineOptions> options)
-    {
-        var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ChatCompletionRequest);
-        if (error is null && (error = ChatRequestMapper.Map(request!, out var plan, options.Value.AllowRequestChatTemplates)) is null)
-            error = await RespondAsync(http, host, plan);
-        if (error is not null)
-            await error.WriteResponseAsync(http.Response);
-    }
+    private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<MicroAI.Backends.EngineOptions> options) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ChatCompletionRequest, r =>
+            ChatRequestMapper.Map(r, out var plan, options.Value.AllowRequestChatTemplates) is { } error ? Task.FromResult<ApiError?>(error) : RespondAsync(http, host, plan));
 
     private static async Task<ApiError?> RespondAsync(HttpContext http, IModelHost host, GenerationPlan plan)
     {

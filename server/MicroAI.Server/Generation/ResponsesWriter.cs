@@ -79,6 +79,7 @@ internal static class ResponsesWriter
         IAsyncEnumerable<(int Index, GenerationEvent Event)> events, Tools? tools, CancellationToken ct)
     {
         var filter = tools is null ? null : new ToolCallStreamFilter(tools.Parser, tools.Plan.Names);
+        var sent = new StringBuilder(); // the message text clients have received
         SseWriter.PrepareResponse(response);
         using var sse = new SseWriter(response.BodyWriter);
         var s = new State(plan, model, createdAt, promptTokens);
@@ -106,7 +107,10 @@ internal static class ResponsesWriter
                     s.Text.Append(e.Text);
                     var delta = filter is null ? e.Text! : filter.Push(e.Text!);
                     if (delta.Length > 0)
+                    {
+                        sent.Append(delta);
                         await DeltaAsync(sse, s, delta, ct);
+                    }
                     break;
                 case GenerationEventKind.Finished:
                     Finish(s, e);
@@ -124,18 +128,19 @@ internal static class ResponsesWriter
             }
         }
         ct.ThrowIfCancellationRequested();
-        s.MessageText = s.Text.ToString();
         if (filter is not null)
         {
+            // Complete() parses only what was held back; its content is the rest of the message text.
             var parsed = filter.Complete();
             if (parsed.Content is { Length: > 0 } rest)
-                await DeltaAsync(sse, s, rest, ct);
-            if (parsed.HasToolCalls)
             {
-                s.Calls = tools!.Plan.Parallel ? parsed.ToolCalls : [parsed.ToolCalls[0]];
-                s.MessageText = tools.Parser.Parse(s.MessageText, tools.Plan.Names).Content ?? string.Empty;
+                sent.Append(rest);
+                await DeltaAsync(sse, s, rest, ct);
             }
+            if (parsed.HasToolCalls)
+                s.Calls = tools!.Plan.Parallel ? parsed.ToolCalls : [parsed.ToolCalls[0]];
         }
+        s.MessageText = sent.ToString();
         Remember(s, store);
         var text = s.MessageText;
         await EventAsync(sse, s, "response.output_text.done", w =>

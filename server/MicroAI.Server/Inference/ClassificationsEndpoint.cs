@@ -29,14 +29,8 @@ internal static class ClassificationsEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static async Task HandleAsync(HttpContext http, IModelHost host, MicroAIMetrics metrics)
-    {
-        var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ClassificationRequest);
-        if (error is null)
-            error = await RespondAsync(http, request!, host, metrics);
-        if (error is not null)
-            await error.WriteResponseAsync(http.Response);
-    }
+    private static Task HandleAsync(HttpContext http, IModelHost host, MicroAIMetrics metrics) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ClassificationRequest, r => RespondAsync(http, r, host, metrics));
 
     private static async Task<ApiError?> RespondAsync(HttpContext http, ClassificationRequest r, IModelHost host, MicroAIMetrics metrics)
     {
@@ -92,10 +86,7 @@ internal static class ClassificationsEndpoint
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
-                w.WriteStartObject("usage");
-                w.WriteNumber("prompt_tokens", batch.PromptTokens);
-                w.WriteNumber("total_tokens", batch.PromptTokens);
-                w.WriteEndObject();
+                JsonOutput.WritePromptUsage(w, batch.PromptTokens);
                 w.WriteEndObject();
             });
             return null;

@@ -24,14 +24,8 @@ internal static class EmbeddingsEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static async Task HandleAsync(HttpContext http, IModelHost host, MicroAIMetrics metrics)
-    {
-        var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.EmbeddingRequest);
-        if (error is null)
-            error = await RespondAsync(http, request!, host, metrics);
-        if (error is not null)
-            await error.WriteResponseAsync(http.Response);
-    }
+    private static Task HandleAsync(HttpContext http, IModelHost host, MicroAIMetrics metrics) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.EmbeddingRequest, r => RespondAsync(http, r, host, metrics));
 
     private static async Task<ApiError?> RespondAsync(HttpContext http, EmbeddingRequest r, IModelHost host, MicroAIMetrics metrics)
     {
@@ -76,10 +70,7 @@ internal static class EmbeddingsEndpoint
                 }
                 w.WriteEndArray();
                 w.WriteString("model", loaded.Entry.Id);
-                w.WriteStartObject("usage");
-                w.WriteNumber("prompt_tokens", batch.PromptTokens);
-                w.WriteNumber("total_tokens", batch.PromptTokens);
-                w.WriteEndObject();
+                JsonOutput.WritePromptUsage(w, batch.PromptTokens);
                 w.WriteEndObject();
             });
             return null;
@@ -124,16 +115,8 @@ internal static class EmbeddingsEndpoint
     {
         if (dimensions >= vector.Length)
             return vector;
-        var cut = vector.AsSpan(0, dimensions);
-        double sum = 0;
-        foreach (var x in cut)
-            sum += (double)x * x;
-        var result = cut.ToArray();
-        if (sum <= 0)
-            return result;
-        var scale = (float)(1.0 / Math.Sqrt(sum));
-        for (var i = 0; i < result.Length; i++)
-            result[i] *= scale;
+        var result = vector[..dimensions];
+        MicroAI.Backends.Embeddings.VectorMath.L2Normalize(result);
         return result;
     }
 

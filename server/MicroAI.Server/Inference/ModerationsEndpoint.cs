@@ -22,14 +22,8 @@ internal static class ModerationsEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static async Task HandleAsync(HttpContext http, IModelHost host, IOptions<ModerationOptions> options)
-    {
-        var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ModerationRequest);
-        if (error is null)
-            error = await RespondAsync(http, request!, host, options.Value);
-        if (error is not null)
-            await error.WriteResponseAsync(http.Response);
-    }
+    private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<ModerationOptions> options) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ModerationRequest, r => RespondAsync(http, r, host, options.Value));
 
     private static async Task<ApiError?> RespondAsync(HttpContext http, ModerationRequest r, IModelHost host, ModerationOptions options)
     {

@@ -33,14 +33,8 @@ internal static class RerankEndpoint
         }
     }
 
-    private static async Task HandleAsync(HttpContext http, IModelHost host)
-    {
-        var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.RerankRequest);
-        if (error is null)
-            error = await RespondAsync(http, request!, host);
-        if (error is not null)
-            await error.WriteResponseAsync(http.Response);
-    }
+    private static Task HandleAsync(HttpContext http, IModelHost host) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.RerankRequest, r => RespondAsync(http, r, host));
 
     private static async Task<ApiError?> RespondAsync(HttpContext http, RerankRequest r, IModelHost host)
     {
@@ -90,10 +84,7 @@ internal static class RerankEndpoint
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
-                w.WriteStartObject("usage");
-                w.WriteNumber("prompt_tokens", batch.PromptTokens);
-                w.WriteNumber("total_tokens", batch.PromptTokens);
-                w.WriteEndObject();
+                JsonOutput.WritePromptUsage(w, batch.PromptTokens);
                 w.WriteEndObject();
             });
             return null;

@@ -25,6 +25,19 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>
+    /// The shape of every JSON endpoint: read the body, let <paramref name="respond"/> answer (it writes
+    /// the response and returns null, or returns the error), and write any error in OpenAI's shape.
+    /// </summary>
+    public static async Task HandleAsync<T>(HttpContext http, JsonTypeInfo<T> typeInfo, Func<T, Task<ApiError?>> respond) where T : class
+    {
+        var (request, error) = await ReadAsync(http.Request, typeInfo);
+        if (error is null)
+            error = await respond(request!);
+        if (error is not null)
+            await error.WriteResponseAsync(http.Response);
+    }
+
     internal static ApiError FromJsonException(JsonException ex)
     {
         var param = ToParam(ex.Path);

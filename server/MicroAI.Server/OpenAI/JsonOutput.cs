@@ -25,4 +25,13 @@ internal static class JsonOutput
             write(w);
         await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
+
+    /// <summary><c>"usage": {"prompt_tokens", "total_tokens"}</c> for requests that generate nothing (embeddings, classification, rerank).</summary>
+    public static void WritePromptUsage(Utf8JsonWriter w, int promptTokens)
+    {
+        w.WriteStartObject("usage");
+        w.WriteNumber("prompt_tokens", promptTokens);
+        w.WriteNumber("total_tokens", promptTokens);
+        w.WriteEndObject();
+    }
 }
