@@ -6,6 +6,7 @@ using MicroAI.Server.Endpoints;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Inference;
+using MicroAI.Server.Security;
 
 namespace MicroAI.Server;
 
@@ -46,6 +47,7 @@ public static class MicroAIApp
         builder.Services.AddSingleton<PullHttpClient>();
         builder.Services.AddSingleton<Observability.MicroAIMetrics>();
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
+        builder.AddMicroAISecurity();
         builder.Services.AddHostedService<DefaultModelLoader>();
 
         builder.Services.AddEndpointsApiExplorer();
@@ -64,6 +66,7 @@ public static class MicroAIApp
                 .WriteResponseAsync(context.Response)));
         app.Services.GetRequiredService<Observability.PrometheusExporter>(); // listen from the first request on
         app.UseRequestMetrics();
+        app.UseMicroAISecurity();
         app.UseSwagger();
         app.UseSwaggerUI();
 
@@ -80,6 +83,7 @@ public static class MicroAIApp
         app.MapRerank();
         app.MapRegistry();
         app.MapDevices();
+        app.MapResidency();
         app.MapMetrics();
         // Unknown routes answer in OpenAI's error shape. The plain fallback skips paths that look
         // like files (so Swagger UI's assets still resolve); under /v1 every path gets the JSON 404.
@@ -95,7 +99,7 @@ public static class MicroAIApp
     private static void ThrowOnInvalidEngineOptions(WebApplication app)
     {
         var options = app.Configuration.GetSection("MicroAI").Get<EngineOptions>() ?? new EngineOptions();
-        var problems = options.Validate().ToList();
+        var problems = options.Validate().Concat(app.Configuration.ValidateSecurity()).ToList();
         if (problems.Count > 0)
             throw new InvalidOperationException("Invalid configuration:\n  " + string.Join("\n  ", problems));
     }

@@ -29,6 +29,8 @@ public class ServerFixture : IAsyncLifetime
     public HttpClient Http => _http ?? throw new InvalidOperationException("The server has not started.");
     public OpenAIClient OpenAI => _openAI ?? throw new InvalidOperationException("The server has not started.");
     public IModelHost ModelHost => Services.GetRequiredService<IModelHost>();
+    /// <summary>MicroAI:DataDirectory of this server (keys.json, audit.log, models/).</summary>
+    public string DataDirectory => _dataDirectory?.FullName ?? throw new InvalidOperationException("The server has not started.");
 
     /// <summary>More command-line arguments; later ones override the defaults above them.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];

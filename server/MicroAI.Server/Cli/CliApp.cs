@@ -4,12 +4,12 @@ namespace MicroAI.Server.Cli;
 
 /// <summary>
 /// The command line of the one MicroAI binary: <c>serve</c> (also what runs with no command),
-/// and the registry commands <c>pull list show rm tag import prune</c>.
+/// the registry commands <c>pull list show rm tag import prune</c>, and <c>keys</c>.
 /// Options of the form --MicroAI:Key=value pass through as configuration for every command.
 /// </summary>
 internal static class CliApp
 {
-    private static readonly HashSet<string> s_commands = ["serve", "pull", "list", "ls", "show", "rm", "tag", "cp", "alias", "import", "prune", "help", "--help", "-h", "-?", "--version"];
+    private static readonly HashSet<string> s_commands = ["serve", "pull", "list", "ls", "show", "rm", "tag", "cp", "alias", "import", "prune", "keys", "help", "--help", "-h", "-?", "--version"];
 
     /// <summary>True when the arguments start with a CLI command; anything else starts the server as before.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && s_commands.Contains(args[0]);
@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(TagCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(PruneCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         foreach (var command in root.Subcommands)
             command.TreatUnmatchedTokensAsErrors = false; // --MicroAI:Key=value configuration
         var parsed = root.Parse(args);

@@ -7,6 +7,7 @@ using MicroAI.ModelRegistry.Sources;
 using MicroAI.ModelRegistry.Store;
 using MicroAI.Server.OpenAI;
 using MicroAI.Server.Registry;
+using MicroAI.Server.Security;
 
 namespace MicroAI.Server.Endpoints;
 
@@ -21,9 +22,9 @@ internal static class RegistryEndpoints
         var api = app.MapGroup("/api").WithTags("Registry");
         api.MapGet("/models", ListAsync).WithName("RegistryListModels");
         api.MapGet("/models/{**name}", ShowAsync).WithName("RegistryShowModel");
-        api.MapDelete("/models/{**name}", DeleteAsync).WithName("RegistryDeleteModel");
-        api.MapPost("/pull", PullAsync).WithName("RegistryPull").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(PullApiRequest)));
-        api.MapPost("/tag", TagAsync).WithName("RegistryTag").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(TagApiRequest)));
+        api.MapDelete("/models/{**name}", DeleteAsync).WithName("RegistryDeleteModel").RequireScope(ApiScopes.Admin);
+        api.MapPost("/pull", PullAsync).WithName("RegistryPull").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(PullApiRequest))).RequireScope(ApiScopes.Admin);
+        api.MapPost("/tag", TagAsync).WithName("RegistryTag").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(TagApiRequest))).RequireScope(ApiScopes.Admin);
         return app;
     }
 
@@ -89,6 +90,7 @@ internal static class RegistryEndpoints
             await error.WriteResponseAsync(http.Response);
             return;
         }
+        http.Items[AuditLog.TargetItem] = $"{request!.Source} -> {request.Target}";
         var tagged = await catalog.Store.TagAsync(request!.Source!, request.Target!, http.RequestAborted);
         if (!tagged.Success)
         {
@@ -114,6 +116,7 @@ internal static class RegistryEndpoints
             return;
         }
         var pull = new PullRequest(request!.Source!, request.Name, request.Digest);
+        http.Items[AuditLog.TargetItem] = request.Name is null ? request.Source : $"{request.Source} as {request.Name}";
         var ct = http.RequestAborted;
 
         if (request.Stream == false)

@@ -56,7 +56,8 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
             for (var i = 0; i < streams.Length; i += plan.ChoicesPerPrompt)
                 promptTokens += streams[i].PromptTokens;
 
-            var timing = new Timing(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt);
+            Security.TokenUsage.Add(http, promptTokens);
+            var timing = new Timing(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt, http.Features.Get<Security.TokenUsage>());
             // Tools: the model's output is read back in the format its chat template taught it.
             var toolParser = plan.Tools is null ? null
                 : plan.Tools.ForcedGrammar is not null ? ToolCallFormats.Create(ToolCallFormat.Generic) // the grammar wrote bare JSON
@@ -249,7 +250,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
     }
 
     /// <summary>Per-response timing state; one instance per request, used by one reader.</summary>
-    private sealed class Timing(TimeProvider time, Observability.MicroAIMetrics metrics, long started, int choices, string model, int choicesPerPrompt)
+    private sealed class Timing(TimeProvider time, Observability.MicroAIMetrics metrics, long started, int choices, string model, int choicesPerPrompt, Security.TokenUsage? usage)
     {
         private readonly long[] _last = new long[choices];
         private readonly KeyValuePair<string, object?> _model = new("model", model);
@@ -272,6 +273,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
             else if (e.Kind == GenerationEventKind.Finished)
             {
                 metrics.GeneratedTokens.Add(e.Usage.CompletionTokens, _model);
+                usage?.Add(e.Usage.CompletionTokens);
                 if (index % choicesPerPrompt == 0)
                 {
                     metrics.PromptTokens.Add(e.Usage.PromptTokens, _model);

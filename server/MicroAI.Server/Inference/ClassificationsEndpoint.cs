@@ -63,6 +63,7 @@ internal static class ClassificationsEndpoint
             var batch = result.Value!;
             if (batch.PromptTokens > 0)
                 metrics.PromptTokens.Add(batch.PromptTokens, new KeyValuePair<string, object?>("model", id));
+            Security.TokenUsage.Add(http, batch.PromptTokens);
             var topK = r.TopK is null ? DefaultTopK : r.TopK == 0 ? int.MaxValue : r.TopK.Value;
             await JsonOutput.WriteResponseAsync(http, w =>
             {

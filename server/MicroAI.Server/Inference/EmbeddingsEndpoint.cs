@@ -44,6 +44,7 @@ internal static class EmbeddingsEndpoint
                 return failed.ToApiError();
             var batch = result.Value!;
             metrics.PromptTokens.Add(batch.PromptTokens, new KeyValuePair<string, object?>("model", loaded!.Entry.Id));
+            Security.TokenUsage.Add(http, batch.PromptTokens);
             await JsonOutput.WriteResponseAsync(http, w =>
             {
                 w.WriteStartObject();

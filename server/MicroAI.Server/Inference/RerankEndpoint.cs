@@ -61,6 +61,7 @@ internal static class RerankEndpoint
             if (result.Error is { } failed)
                 return failed.ToApiError();
             var batch = result.Value!;
+            Security.TokenUsage.Add(http, batch.PromptTokens);
             var ranked = batch.Scores.Select((s, i) => (Index: i, Score: Sigmoid(s)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index)
                 .Take(r.TopN ?? documents.Count).ToList();

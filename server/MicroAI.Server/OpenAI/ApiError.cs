@@ -49,7 +49,7 @@ public sealed record ApiError(int Status, string Message, string Type, string? P
     {
         response.StatusCode = Status;
         response.ContentType = "application/json";
-        if (Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
+        if (Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable && response.Headers.RetryAfter.Count == 0) // a limiter may have set a longer wait
             response.Headers.RetryAfter = "1";
         using (var writer = JsonOutput.CreateWriter(response.BodyWriter))
             WriteTo(writer);

@@ -19,6 +19,15 @@ public sealed class TagApiRequest
     [JsonPropertyName("target")] public string? Target { get; set; }
 }
 
+/// <summary>POST /api/load and POST /api/unload</summary>
+public sealed class ResidencyApiRequest
+{
+    [JsonPropertyName("model")] public string? Model { get; set; }
+    /// <summary>load only: how long it stays loaded when idle (Ollama's keep_alive: "10m", seconds, -1 forever).</summary>
+    [JsonPropertyName("keep_alive")] public System.Text.Json.JsonElement? KeepAlive { get; set; }
+}
+
+[JsonSerializable(typeof(ResidencyApiRequest))]
 [JsonSerializable(typeof(PullApiRequest))]
 [JsonSerializable(typeof(TagApiRequest))]
 internal sealed partial class RegistryApiJsonContext : JsonSerializerContext;

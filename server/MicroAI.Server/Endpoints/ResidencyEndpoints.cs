@@ -1,0 +1,106 @@
+using System.Text.Json;
+using MicroAI.Backends.Models;
+using MicroAI.ModelRegistry;
+using MicroAI.Server.Generation;
+using MicroAI.Server.OpenAI;
+using MicroAI.Server.Registry;
+using MicroAI.Server.Security;
+
+namespace MicroAI.Server.Endpoints;
+
+/// <summary>
+/// Which models are in memory, and loading or unloading one on purpose (Ollama's /api/ps, and what
+/// it does with an empty prompt or keep_alive 0). Loading and unloading are admin actions.
+/// </summary>
+internal static class ResidencyEndpoints
+{
+    public static IEndpointRouteBuilder MapResidency(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/ps", Running).WithName("RunningModels").WithTags("Models");
+        app.MapPost("/api/load", LoadAsync).WithName("LoadModel").WithTags("Models").RequireScope(ApiScopes.Admin)
+            .WithMetadata(new Hosting.RequestBodyDocumentation(typeof(ResidencyApiRequest)));
+        app.MapPost("/api/unload", UnloadAsync).WithName("UnloadModel").WithTags("Models").RequireScope(ApiScopes.Admin)
+            .WithMetadata(new Hosting.RequestBodyDocumentation(typeof(ResidencyApiRequest)));
+        return app;
+    }
+
+    private static Task Running(HttpContext http, IModelHost host) =>
+        JsonOutput.WriteResponseAsync(http, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("models");
+            foreach (var m in host.Loaded)
+                WriteLoaded(w, m);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+    private static Task LoadAsync(HttpContext http, IModelHost host, IModelCatalog catalog) =>
+        JsonBody.HandleAsync(http, RegistryApiJsonContext.Default.ResidencyApiRequest, async r =>
+        {
+            if (string.IsNullOrWhiteSpace(r.Model))
+                return ApiError.Missing("model");
+            if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } invalid)
+                return invalid;
+            http.Items[AuditLog.TargetItem] = r.Model;
+            if (catalog.Find(r.Model) is not { } entry)
+                return ApiError.ModelNotFound($"The model '{r.Model}' does not exist.");
+
+            LoadedModel? loaded;
+            if (entry.Capabilities.Contains("completion") || entry.Capabilities.Contains("chat"))
+            {
+                var lookup = await host.GetTextModelAsync(entry.Id, keepAlive, http.RequestAborted);
+                using var lease = lookup.Lease;
+                if (lookup.Model is null)
+                    return lookup.ToApiError();
+                loaded = lookup.Model;
+            }
+            else
+            {
+                var capability = entry.Capabilities.FirstOrDefault() ?? "classification";
+                var lookup = await host.GetInferenceModelAsync(entry.Id, capability, keepAlive, http.RequestAborted);
+                using var lease = lookup.Lease;
+                if (lookup.Model is null)
+                    return lookup.AsTextLookup().ToApiError();
+                loaded = lookup.Model;
+            }
+            await JsonOutput.WriteResponseAsync(http, w => WriteLoaded(w, loaded));
+            return null;
+        });
+
+    private static Task UnloadAsync(HttpContext http, IModelHost host, IModelCatalog catalog) =>
+        JsonBody.HandleAsync(http, RegistryApiJsonContext.Default.ResidencyApiRequest, async r =>
+        {
+            if (string.IsNullOrWhiteSpace(r.Model))
+                return ApiError.Missing("model");
+            http.Items[AuditLog.TargetItem] = r.Model;
+            var id = catalog.Find(r.Model)?.Id ?? r.Model;
+            if (!host.Loaded.Any(m => string.Equals(m.Entry.Id, id, StringComparison.OrdinalIgnoreCase)))
+                return ApiError.NotFound($"The model '{r.Model}' is not loaded.");
+            var unloaded = await host.UnloadAsync(id);
+            await JsonOutput.WriteResponseAsync(http, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("model", id);
+                w.WriteBoolean("unloaded", unloaded);
+                w.WriteEndObject();
+            });
+            return null;
+        });
+
+    private static void WriteLoaded(Utf8JsonWriter w, LoadedModel m)
+    {
+        w.WriteStartObject();
+        w.WriteString("model", m.Entry.Id);
+        w.WriteString("capability", m.Capability);
+        w.WriteNumber("size", m.SizeBytes);
+        w.WriteBoolean("pinned", m.Pinned);
+        w.WriteNumber("active_requests", m.ActiveLeases);
+        if (m.KeepAliveFor == KeepAlive.Forever || m.Pinned)
+            w.WriteNull("keep_alive_seconds");
+        else
+            w.WriteNumber("keep_alive_seconds", m.KeepAliveFor.TotalSeconds);
+        w.WriteNumber("idle_seconds", Math.Round(m.IdleFor.TotalSeconds, 1));
+        w.WriteEndObject();
+    }
+}
