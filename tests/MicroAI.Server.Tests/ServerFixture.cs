@@ -32,6 +32,9 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>MicroAI:DataDirectory of this server (keys.json, audit.log, models/).</summary>
     public string DataDirectory => _dataDirectory?.FullName ?? throw new InvalidOperationException("The server has not started.");
 
+    /// <summary>The handler of <see cref="Http"/> (an HTTPS fixture trusts its own test certificate).</summary>
+    protected virtual HttpMessageHandler CreateHandler() => new SocketsHttpHandler();
+
     /// <summary>More command-line arguments; later ones override the defaults above them.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -61,7 +64,7 @@ public class ServerFixture : IAsyncLifetime
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? _app.Urls.First();
         BaseUri = new Uri(address.TrimEnd('/') + "/");
-        _http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        _http = new HttpClient(CreateHandler()) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
         _openAI = new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(BaseUri, "v1") });
 
         await WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));

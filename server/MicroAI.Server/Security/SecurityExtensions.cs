@@ -25,6 +25,9 @@ internal static class SecurityExtensions
                 policy.AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("Retry-After").SetPreflightMaxAge(TimeSpan.FromMinutes(10));
             }));
         }
+        // HTTPS from configuration (Kestrel:Endpoints:<name>:Certificate:Path/KeyPath/Password); the
+        // slim builder leaves it out unless asked.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         // No "Server: Kestrel" banner to fingerprint.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         return builder;
