@@ -47,6 +47,7 @@ public static class MicroAIApp
         builder.Services.AddSingleton<Observability.MicroAIMetrics>();
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
         builder.Services.AddHostedService<DefaultModelLoader>();
+        builder.Services.AddGracefulShutdown(section);
 
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o =>
@@ -64,6 +65,7 @@ public static class MicroAIApp
                 .WriteResponseAsync(context.Response)));
         app.Services.GetRequiredService<Observability.PrometheusExporter>(); // listen from the first request on
         app.UseRequestMetrics();
+        app.UseShutdownGate();
         app.UseSwagger();
         app.UseSwaggerUI();
 
