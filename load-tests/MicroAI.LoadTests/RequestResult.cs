@@ -8,14 +8,37 @@ namespace MicroAI.LoadTests;
 /// <summary>One streamed completion as the client saw it.</summary>
 internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, double TimeToFirstTokenMs, double TotalMs, List<double> InterTokenMs, string Text)
 {
-    /// <summary>Runs one request; a connection the server dropped before answering is retried once, other failures are counted.</summary>
-    public static async Task<RequestResult> RunAsync(HttpClient http, Uri baseUri, string model, string prompt, int maxTokens, CancellationToken ct)
+    /// <summary>The HTTP status (0: no answer).</summary>
+    public int Status { get; init; }
+
+    /// <summary>The client walked away on purpose (soak's cancelled share); not a failure.</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>The stream carried an error event after its 200.</summary>
+    public bool StreamError { get; init; }
+
+    /// <summary>"2xx", "4xx", "5xx", "stream_error", "cancelled" or "no_answer".</summary>
+    public string StatusClass => Cancelled ? "cancelled" : StreamError ? "stream_error" : Status == 0 ? "no_answer" : $"{Status / 100}xx";
+
+    /// <summary>
+    /// Runs one request; a connection the server dropped before answering is retried once, other
+    /// failures are counted. With <paramref name="cancelAfter"/> the client walks away at that point.
+    /// </summary>
+    public static async Task<RequestResult> RunAsync(HttpClient http, Uri baseUri, string model, string prompt, int maxTokens, CancellationToken ct,
+        TimeSpan? cancelAfter = null)
     {
         for (var attempt = 0; ; attempt++)
         {
+            using var leave = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (cancelAfter is { } after)
+                leave.CancelAfter(after);
             try
             {
-                return await RunOnceAsync(http, baseUri, model, prompt, maxTokens, ct);
+                return await RunOnceAsync(http, baseUri, model, prompt, maxTokens, leave.Token);
+            }
+            catch (OperationCanceledException) when (leave.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                return new RequestResult(true, 0, 0, 0, 0, [], "") { Cancelled = true, Status = 200 };
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException && attempt == 0)
             {
@@ -45,7 +68,7 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
         var sw = Stopwatch.StartNew();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
-            return new RequestResult(false, 0, 0, 0, sw.Elapsed.TotalMilliseconds, [], await response.Content.ReadAsStringAsync(ct));
+            return new RequestResult(false, 0, 0, 0, sw.Elapsed.TotalMilliseconds, [], await response.Content.ReadAsStringAsync(ct)) { Status = (int)response.StatusCode };
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
 
         double first = -1, last = -1;
@@ -62,6 +85,8 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
                 break;
             using var doc = JsonDocument.Parse(data.ToString());
             var root = doc.RootElement;
+            if (root.TryGetProperty("error", out _))
+                return new RequestResult(false, 0, 0, 0, sw.Elapsed.TotalMilliseconds, [], data.ToString()) { Status = (int)response.StatusCode, StreamError = true };
             if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
             {
                 tokens = usage.GetProperty("completion_tokens").GetInt32();
@@ -82,6 +107,6 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
                 text.Append(s);
             }
         }
-        return new RequestResult(true, tokens ?? chunks, cached ?? 0, Math.Max(first, 0), sw.Elapsed.TotalMilliseconds, gaps, text.ToString());
+        return new RequestResult(true, tokens ?? chunks, cached ?? 0, Math.Max(first, 0), sw.Elapsed.TotalMilliseconds, gaps, text.ToString()) { Status = (int)response.StatusCode };
     }
 }

@@ -49,6 +49,7 @@ public static class MicroAIApp
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
         builder.AddMicroAISecurity();
         builder.Services.AddHostedService<DefaultModelLoader>();
+        builder.Services.AddGracefulShutdown(section);
 
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o =>
@@ -66,6 +67,7 @@ public static class MicroAIApp
                 .WriteResponseAsync(context.Response)));
         app.Services.GetRequiredService<Observability.PrometheusExporter>(); // listen from the first request on
         app.UseRequestMetrics();
+        app.UseShutdownGate();
         app.UseMicroAISecurity();
         app.UseSwagger();
         app.UseSwaggerUI();

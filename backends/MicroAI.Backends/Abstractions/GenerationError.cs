@@ -16,6 +16,8 @@ public enum GenerationErrorCode
     EngineFailure,
     /// <summary>The server is shutting down.</summary>
     ShuttingDown,
+    /// <summary>The model was unloaded while the request ran: deleted, replaced on disk or unloaded by hand (retry).</summary>
+    ModelUnloaded,
 }
 
 /// <summary>

@@ -42,6 +42,16 @@ public abstract class LoadedModel
 
     private const int Closed = int.MinValue / 2;
 
+    /// <summary>Leases still held, closed or not (<see cref="ActiveLeases"/> reads 0 once closed).</summary>
+    internal int HeldLeases
+    {
+        get
+        {
+            var n = Volatile.Read(ref _leases);
+            return n < 0 ? n - Closed : n;
+        }
+    }
+
     /// <summary>Takes a lease unless the model is being unloaded (then the caller looks it up again).</summary>
     internal bool TryAcquire()
     {
@@ -69,6 +79,23 @@ public abstract class LoadedModel
 
     /// <summary>Closes it whatever its leases (explicit unload: the model was deleted or replaced).</summary>
     internal void ForceClose() => Interlocked.Add(ref _leases, Closed);
+
+    /// <summary>
+    /// After <see cref="ForceClose"/>: waits until every request has released its lease, polling
+    /// every 10 ms (a stopped stream writes its error event and leaves within milliseconds); false
+    /// when some still hold it after <paramref name="timeout"/> (a client that stopped reading).
+    /// </summary>
+    internal async Task<bool> WaitForLeasesAsync(TimeSpan timeout)
+    {
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        while (HeldLeases > 0)
+        {
+            if (_time.GetTimestamp() > deadline)
+                return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _time).ConfigureAwait(false);
+        }
+        return true;
+    }
 
     /// <summary>Stops whatever runs on the model and frees it.</summary>
     internal abstract ValueTask DisposeModelAsync();

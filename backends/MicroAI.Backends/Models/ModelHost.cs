@@ -25,6 +25,9 @@ internal sealed class ModelHost : IModelHost
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
     private readonly TimeSpan _defaultKeepAlive;
+
+    /// <summary>How long a forced unload waits for stopped requests to leave: they need milliseconds; 5 s covers a client slow to read its last event.</summary>
+    private static readonly TimeSpan LeaseDrainTimeout = TimeSpan.FromSeconds(5);
     private readonly long _budget;
 
     public ModelHost(IModelCatalog catalog, IEnumerable<IModelEngine> engines, IOptions<EngineOptions> options, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -298,6 +301,19 @@ internal sealed class ModelHost : IModelHost
         else if (loaded.Pinned || !loaded.TryClose())
             return false; // a request holds it (or took it while we waited for the lock)
         _loaded.TryRemove(key, out _);
+        if (force && loaded.HeldLeases > 0)
+        {
+            // Requests still hold it (a stream of a model being deleted or replaced): end their
+            // generations with an error they can write out, then let them leave before the weights
+            // go; a request thread may be tokenizing with the model, and freeing it under that
+            // thread is a use-after-free in native code.
+            if (loaded is LoadedTextModel text)
+                text.Scheduler.Stop(new GenerationError(GenerationErrorCode.ModelUnloaded,
+                    $"The model '{loaded.Entry.Id}' was unloaded while this request ran (deleted, replaced or unloaded by hand); retry."));
+            if (!await loaded.WaitForLeasesAsync(LeaseDrainTimeout).ConfigureAwait(false))
+                _logger.LogWarning("Model {Model}: {Leases} requests still hold it {Seconds} s after it was stopped; freeing it anyway.",
+                    loaded.Entry.Id, loaded.HeldLeases, LeaseDrainTimeout.TotalSeconds);
+        }
         await loaded.DisposeModelAsync().ConfigureAwait(false);
         _logger.LogInformation("Unloaded model {Model} ({Capability})", loaded.Entry.Id, loaded.Capability);
         return true;

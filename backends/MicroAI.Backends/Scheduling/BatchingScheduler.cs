@@ -31,6 +31,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly Lock _gate = new(); // orders enqueue against shutdown, so nothing is queued after the final drain
     private volatile bool _stopping;
+    private bool _decoderDisposed;
+    private GenerationError _stopReason = new(GenerationErrorCode.ShuttingDown, "The server is shutting down.");
     private int _queued;
     private int _active;
     private long _completed;
@@ -62,7 +64,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken)
     {
         if (_stopping)
-            return SubmitResult.Fail(new GenerationError(GenerationErrorCode.ShuttingDown, "The server is shutting down."));
+            return SubmitResult.Fail(_stopReason);
 
         var error = _model.TryPreparePrompt(request, out var prompt);
         if (error is not null)
@@ -112,7 +114,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             {
                 sequence.CancelRegistration.Dispose();
                 Interlocked.Decrement(ref _queued);
-                return SubmitResult.Fail(new GenerationError(GenerationErrorCode.ShuttingDown, "The server is shutting down."));
+                return SubmitResult.Fail(_stopReason);
             }
             _queue.Enqueue(sequence);
         }
@@ -475,7 +477,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
 
     private void DrainOnShutdown()
     {
-        var error = new GenerationError(GenerationErrorCode.ShuttingDown, "The server is shutting down.");
+        var error = _stopReason;
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i] is { } seq)
@@ -491,16 +493,27 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         }
     }
 
+    public void Stop(GenerationError reason)
+    {
+        lock (_gate)
+        {
+            if (!_stopping)
+                _stopReason = reason;
+            _stopping = true;
+        }
+        _wake.Release();
+        _thread.Join(); // a second caller waits for the same drain
+    }
+
     public ValueTask DisposeAsync()
     {
         lock (_gate)
         {
-            if (_stopping)
+            if (_decoderDisposed)
                 return ValueTask.CompletedTask;
-            _stopping = true;
+            _decoderDisposed = true;
         }
-        _wake.Release();
-        _thread.Join();
+        Stop(_stopReason);
         _decoder.Dispose();
         // _wake is not disposed: a cancellation callback may still Release it.
         return ValueTask.CompletedTask;

@@ -14,6 +14,13 @@ public interface IGenerationScheduler : IAsyncDisposable
     SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken);
 
     SchedulerStats Stats { get; }
+
+    /// <summary>
+    /// Stops generating: requests in slots and in the queue end with a Failed event carrying
+    /// <paramref name="reason"/>, new submissions are refused with it. The context stays allocated
+    /// until <see cref="IAsyncDisposable.DisposeAsync"/>. Returns once the loop has drained.
+    /// </summary>
+    void Stop(GenerationError reason);
 }
 
 /// <summary>Either a running stream or an error; never both.</summary>

@@ -79,7 +79,17 @@ public sealed partial class ModelStore
 
         var downloader = new HttpBlobDownloader(http, Blobs, freeBytes);
         var token = source.Kind == ModelSourceUri.HuggingFaceKind ? hf.Token : null;
-        var downloaded = await downloader.DownloadAsync(new DownloadRequest(source.DownloadUri, request.ExpectedDigest, token), progress, cancellationToken).ConfigureAwait(false);
+        DownloadResult downloaded;
+        try
+        {
+            downloaded = await downloader.DownloadAsync(new DownloadRequest(source.DownloadUri, request.ExpectedDigest, token), progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The registry's own folders cannot be written (read-only file system, permissions):
+            // a failure to report with the OS's words, not an exception that cuts off the caller's answer.
+            return StoreResult.Failed($"Cannot write to the registry at {Root}: {e.Message}");
+        }
         if (!downloaded.Success)
         {
             return downloaded.Failure switch

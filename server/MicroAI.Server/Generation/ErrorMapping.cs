@@ -14,6 +14,7 @@ internal static class ErrorMapping
         GenerationErrorCode.QueueFull => ApiError.Busy(e.Message),
         GenerationErrorCode.QueueTimeout => ApiError.Unavailable(e.Message),
         GenerationErrorCode.ShuttingDown => ApiError.Unavailable(e.Message),
+        GenerationErrorCode.ModelUnloaded => ApiError.Unavailable(e.Message),
         GenerationErrorCode.ModelLoadFailed => ApiError.Server(e.Message, "model_load_failed"),
         _ => ApiError.Server(e.Message, "engine_failure"),
     };

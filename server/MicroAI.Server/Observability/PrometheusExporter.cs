@@ -8,7 +8,7 @@ namespace MicroAI.Server.Observability;
 
 /// <summary>
 /// Aggregates the "MicroAI" meter's counters and histograms with a MeterListener and renders them,
-/// plus the schedulers' live state, in Prometheus' text exposition format (version 0.0.4).
+/// plus the schedulers' live state and the process's resources (<see cref="ProcessMetrics"/>), in Prometheus' text exposition format (version 0.0.4).
 /// Histograms use fixed buckets from 5 ms to 30 s: TTFT on CPU ranges from ~10 ms (cached prefix)
 /// to seconds (a long cold prompt); inter-token latency from ~0.3 ms (260K model) to ~10 ms (125M).
 /// </summary>
@@ -67,6 +67,7 @@ public sealed class PrometheusExporter : IDisposable
         PerModel(sb, text, "microai_slots", "Slots per model", "gauge", m => m.Scheduler.Stats.Slots);
         PerModel(sb, text, "microai_prompt_cache_restores_total", "Conversations restored from the host-RAM prompt cache", "counter", m => m.Scheduler.Stats.PromptCacheRestores);
         PerModel(sb, text, "microai_prompt_cache_bytes", "Host RAM held by the prompt cache", "gauge", m => m.Scheduler.Stats.PromptCacheBytes);
+        ProcessMetrics.Render(sb);
         return sb.ToString();
     }
 

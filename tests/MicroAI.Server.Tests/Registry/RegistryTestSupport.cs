@@ -145,6 +145,9 @@ public sealed class ModelFileServer : IAsyncDisposable
     /// <summary>Responses that sent the model's bytes.</summary>
     public int BodyResponses => Volatile.Read(ref _bodies);
 
+    /// <summary>When set, the body goes out in 64 KiB chunks with this pause between them (a slow link).</summary>
+    public TimeSpan ChunkDelay { get; set; }
+
     public string Url(string path = "/" + FileName) => new Uri(BaseUri, path).AbsoluteUri;
 
     public static Task<ModelFileServer> StartAsync() => StartOnceAsync();
@@ -200,7 +203,17 @@ public sealed class ModelFileServer : IAsyncDisposable
         Interlocked.Increment(ref _bodies);
         try
         {
-            await response.Body.WriteAsync(payload.AsMemory((int)start), context.RequestAborted);
+            if (ChunkDelay <= TimeSpan.Zero)
+            {
+                await response.Body.WriteAsync(payload.AsMemory((int)start), context.RequestAborted);
+                return;
+            }
+            for (var at = (int)start; at < payload.Length; at += 64 * 1024)
+            {
+                await response.Body.WriteAsync(payload.AsMemory(at, Math.Min(64 * 1024, payload.Length - at)), context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(ChunkDelay, context.RequestAborted);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
