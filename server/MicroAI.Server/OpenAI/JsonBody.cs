@@ -30,9 +30,10 @@ internal static class JsonBody
                 ? (null, ApiError.BadRequest("The request body must be a JSON object.", null, "invalid_json"))
                 : (value, null);
         }
-        catch (JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        catch (JsonException ex) when (ex.Message.Contains($"depth of {limits.MaxJsonDepth}", StringComparison.Ordinal))
         {
-            // The reader's "CurrentDepth (64) is equal to or larger than the maximum allowed depth of 64".
+            // The reader's "… the maximum allowed depth of 64" or the serializer's "The maximum configured
+            // depth of 64 has been exceeded"; not "Expected depth to be zero …" (a truncated body).
             return (null, limits.JsonTooDeep());
         }
         catch (JsonException ex)
