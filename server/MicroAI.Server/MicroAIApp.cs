@@ -6,7 +6,9 @@ using MicroAI.Server.Endpoints;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Inference;
+using MicroAI.Server.Limits;
 using MicroAI.Server.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace MicroAI.Server;
 
@@ -35,6 +37,17 @@ public static class MicroAIApp
             .Validate(o => !o.Validate().Any(), "Invalid MicroAI engine options")
             .ValidateOnStart();
 
+        // Request limits: bound once, checked at start like the engine options (ThrowOnInvalidLimits).
+        var limitsSection = builder.Configuration.GetSection(RequestLimits.SectionName);
+        builder.Services.Configure<RequestLimits>(limitsSection);
+        var limits = limitsSection.Get<RequestLimits>() ?? new RequestLimits();
+        // Our defaults first, then the Kestrel section (Kestrel:Limits:*) over them. The slim builder
+        // binds only Kestrel's endpoints from configuration, not its Limits, so this binding is ours
+        // (KestrelLimitsTests checks that a Kestrel:Limits value takes effect).
+        builder.Services.Configure<KestrelServerOptions>(o => KestrelDefaults.Apply(o, limits));
+        builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
+        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+
         builder.Services.Configure<Inference.ModerationOptions>(section.GetSection("Moderation"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerReadiness>();
@@ -60,6 +73,7 @@ public static class MicroAIApp
 
         var app = builder.Build();
         ThrowOnInvalidEngineOptions(app);
+        ThrowOnInvalidLimits(limits);
 
         // A bug must still answer in OpenAI's shape (and log), never with an empty 500.
         app.UseExceptionHandler(failed => failed.Run(context =>
@@ -97,6 +111,13 @@ public static class MicroAIApp
 
     private static Task NotFound(HttpContext http) =>
         OpenAI.ApiError.NotFound($"Unknown endpoint: {http.Request.Method} {http.Request.Path}.").WriteResponseAsync(http.Response);
+
+    private static void ThrowOnInvalidLimits(RequestLimits limits)
+    {
+        var problems = limits.Validate().ToList();
+        if (problems.Count > 0)
+            throw new InvalidOperationException("Invalid configuration:\n  " + string.Join("\n  ", problems));
+    }
 
     private static void ThrowOnInvalidEngineOptions(WebApplication app)
     {

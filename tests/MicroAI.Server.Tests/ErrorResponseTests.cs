@@ -129,7 +129,7 @@ public sealed partial class ErrorResponseTests(ServerFixture server)
     [InlineData("\"max_completion_tokens\":-1", "max_completion_tokens")]
     [InlineData("\"n\":0", "n")]
     [InlineData("\"n\":129", "n")]
-    [InlineData("\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]", "stop")]
+    [InlineData("\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"l\",\"m\",\"n\",\"o\",\"p\",\"q\"]", "stop")]
     [InlineData("\"top_k\":-1", "top_k")]
     [InlineData("\"min_p\":2", "min_p")]
     public async Task OutOfRangeValue_Is400NamingTheField(string field, string param)

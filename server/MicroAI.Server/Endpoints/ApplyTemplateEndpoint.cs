@@ -23,9 +23,9 @@ internal static class ApplyTemplateEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<MicroAI.Backends.EngineOptions> options) =>
+    private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<MicroAI.Backends.EngineOptions> options, IOptions<MicroAI.Server.Limits.RequestLimits> limits) =>
         JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ChatCompletionRequest, r =>
-            ChatRequestMapper.Map(r, out var plan, options.Value.AllowRequestChatTemplates) is { } error ? Task.FromResult<ApiError?>(error) : RespondAsync(http, host, plan));
+            ChatRequestMapper.Map(r, limits.Value, out var plan, options.Value.AllowRequestChatTemplates) is { } error ? Task.FromResult<ApiError?>(error) : RespondAsync(http, host, plan));
 
     private static async Task<ApiError?> RespondAsync(HttpContext http, IModelHost host, GenerationPlan plan)
     {

@@ -18,10 +18,10 @@ internal static class ChatCompletionsEndpoint
             .Produces(StatusCodes.Status404NotFound)
             .Produces(StatusCodes.Status429TooManyRequests);
 
-    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> options)
+    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> options, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ChatCompletionRequest);
-        if (error is null && (error = ChatRequestMapper.Map(request!, out var plan, options.Value.AllowRequestChatTemplates)) is null)
+        if (error is null && (error = ChatRequestMapper.Map(request!, limits.Value, out var plan, options.Value.AllowRequestChatTemplates)) is null)
         {
             await responder.RespondAsync(http, plan);
             return;

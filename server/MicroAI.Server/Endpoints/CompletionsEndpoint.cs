@@ -18,10 +18,10 @@ internal static class CompletionsEndpoint
             .Produces(StatusCodes.Status404NotFound)
             .Produces(StatusCodes.Status429TooManyRequests);
 
-    private static async Task HandleAsync(HttpContext http, CompletionResponder responder)
+    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.CompletionRequest);
-        if (error is null && (error = CompletionRequestMapper.Map(request!, out var plan)) is null)
+        if (error is null && (error = CompletionRequestMapper.Map(request!, limits.Value, out var plan)) is null)
         {
             await responder.RespondAsync(http, plan);
             return;

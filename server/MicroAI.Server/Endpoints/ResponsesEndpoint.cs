@@ -17,10 +17,10 @@ internal static class ResponsesEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, ResponseStore store)
+    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, ResponseStore store, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ResponsesRequest);
-        if (error is null && (error = ResponsesRequestMapper.Map(request!, store, out var plan)) is null)
+        if (error is null && (error = ResponsesRequestMapper.Map(request!, store, limits.Value, out var plan)) is null)
         {
             await responder.RespondAsync(http, plan);
             return;

@@ -3,6 +3,7 @@ using System.Text;
 using MicroAI.Backends.Models;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Endpoints;
@@ -13,9 +14,6 @@ namespace MicroAI.Server.Endpoints;
 /// </summary>
 internal static class TokenizeEndpoints
 {
-    /// <summary>Largest text tokenized in one request (characters).</summary>
-    public const int MaxContentChars = 4 * 1024 * 1024;
-
     public static void MapTokenize(this IEndpointRouteBuilder app)
     {
         app.MapPost("/tokenize", TokenizeAsync).WithName("Tokenize").WithTags("MicroAI")
@@ -24,15 +22,15 @@ internal static class TokenizeEndpoints
             .WithMetadata(new RequestBodyDocumentation(typeof(DetokenizeRequest))).Produces(StatusCodes.Status200OK, contentType: "application/json");
     }
 
-    private static async Task TokenizeAsync(HttpContext http, IModelHost host)
+    private static async Task TokenizeAsync(HttpContext http, IModelHost host, Microsoft.Extensions.Options.IOptions<RequestLimits> limits)
     {
         var (r, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.TokenizeRequest);
         if (error is null)
         {
             if (r!.Content is null)
                 error = ApiError.Missing("content");
-            else if (r.Content.Length > MaxContentChars)
-                error = ApiError.BadRequest($"'content' has {r.Content.Length} characters; at most {MaxContentChars} are tokenized at once.", "content");
+            else if (limits.Value.Text(r.Content, "content") is { } tooLong)
+                error = tooLong;
             else
                 error = await WithModelAsync(http, host, r.Model, r.KeepAlive, model =>
                 {
@@ -74,13 +72,15 @@ internal static class TokenizeEndpoints
             await error.WriteResponseAsync(http.Response);
     }
 
-    private static async Task DetokenizeAsync(HttpContext http, IModelHost host)
+    private static async Task DetokenizeAsync(HttpContext http, IModelHost host, Microsoft.Extensions.Options.IOptions<RequestLimits> limits)
     {
         var (r, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.DetokenizeRequest);
         if (error is null)
         {
             if (r!.Tokens is null)
                 error = ApiError.Missing("tokens");
+            else if (limits.Value.TokenIds(r.Tokens.Count, "tokens") is { } tooMany)
+                error = tooMany;
             else
                 error = await WithModelAsync(http, host, r.Model, r.KeepAlive, model =>
                 {

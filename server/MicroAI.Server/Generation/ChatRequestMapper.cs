@@ -1,5 +1,6 @@
 using System.Text;
 using MicroAI.Backends.Abstractions;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -12,13 +13,15 @@ internal static class ChatRequestMapper
     /// <summary>Largest per-request chat template (real templates are 1–20 KB).</summary>
     public const int MaxChatTemplateChars = 64 * 1024;
 
-    public static ApiError? Map(ChatCompletionRequest r, out GenerationPlan plan, bool allowRequestTemplates = true)
+    public static ApiError? Map(ChatCompletionRequest r, RequestLimits limits, out GenerationPlan plan, bool allowRequestTemplates = true)
     {
         plan = null!;
         if (r.Messages is null)
             return ApiError.Missing("messages");
         if (r.Messages.Count == 0)
             return ApiError.BadRequest("'messages' must contain at least one message.", "messages", "empty_array");
+        if (CheckLimits(r, limits) is { } overLimit)
+            return overLimit;
 
         var turns = new List<ChatTurn>(r.Messages.Count);
         for (var i = 0; i < r.Messages.Count; i++)
@@ -30,7 +33,7 @@ internal static class ChatRequestMapper
                 return ApiError.Missing($"messages[{i}].role");
             if (!s_roles.Contains(m.Role))
                 return ApiError.BadRequest($"Invalid value for 'messages[{i}].role': '{m.Role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", $"messages[{i}].role");
-            var error = Flatten(m.Content, i, m.Role, out var text);
+            var error = Flatten(m.Content, i, m.Role, out var text) ?? limits.Text(text, $"messages[{i}].content");
             if (error is not null)
                 return error;
             var turn = new ChatTurn(m.Role, text) { Name = m.Name, ToolCallId = m.ToolCallId };
@@ -64,9 +67,9 @@ internal static class ChatRequestMapper
         if (r.TopLogprobs is < 0 or > SamplingMapper.MaxTopLogprobs)
             return ApiError.BadRequest($"Invalid 'top_logprobs': {r.TopLogprobs}. Expected a value between 0 and {SamplingMapper.MaxTopLogprobs}.", "top_logprobs");
         int? logprobs = r.Logprobs == true ? r.TopLogprobs ?? 0 : null;
-        if (StructuredOutputMapper.Map(r.ResponseFormat, out var formatGrammar) is { } formatError)
+        if (StructuredOutputMapper.Map(r.ResponseFormat, limits, out var formatGrammar) is { } formatError)
             return formatError;
-        if (ToolsMapper.Map(r, out var toolPlan) is { } toolsError)
+        if (ToolsMapper.Map(r, limits, out var toolPlan) is { } toolsError)
             return toolsError;
         if (SamplingMapper.MapLogitBias(r.LogitBias, out var logitBias) is { } biasError)
             return biasError;
@@ -95,9 +98,9 @@ internal static class ChatRequestMapper
             formatGrammar = rawGrammar;
         }
         sampling = sampling with { Grammar = formatGrammar, LogitBias = logitBias };
-        if (SamplingMapper.MapStop(r.Stop, out var stops) is { } stopError)
+        if (SamplingMapper.MapStop(r.Stop, limits, out var stops) is { } stopError)
             return stopError;
-        if (SamplingMapper.MapN(r.N, out var n) is { } nError)
+        if (SamplingMapper.MapN(r.N, limits, out var n) is { } nError)
             return nError;
         if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
             return keepAliveError;
@@ -128,6 +131,22 @@ internal static class ChatRequestMapper
             IncludeUsage = r.StreamOptions?.IncludeUsage == true,
         };
         return null;
+    }
+
+    /// <summary>
+    /// Every count and size limit, before anything below runs: grammar compilation for schemas and
+    /// forced tool calls, template rendering, tokenizing. Text lengths are checked per message as they
+    /// are flattened (still before any of that).
+    /// </summary>
+    private static ApiError? CheckLimits(ChatCompletionRequest r, RequestLimits limits)
+    {
+        var maxParam = r.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
+        return limits.Messages(r.Messages!.Count, "messages")
+            ?? limits.Tools(r.Tools?.Count ?? 0)
+            ?? limits.StopSequences(r.Stop?.Values.Count ?? 0)
+            ?? limits.Choices(r.N ?? 1)
+            ?? limits.LogitBias(r.LogitBias?.Count ?? 0)
+            ?? limits.MaxTokens(r.MaxCompletionTokens ?? r.MaxTokens, maxParam);
     }
 
     private static ApiError? Flatten(MessageContent? content, int index, string role, out string text)

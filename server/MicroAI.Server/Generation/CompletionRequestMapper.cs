@@ -1,4 +1,5 @@
 using MicroAI.Backends.Abstractions;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -9,18 +10,31 @@ internal static class CompletionRequestMapper
     /// <summary>OpenAI's documented default for /v1/completions.</summary>
     public const int DefaultMaxTokens = 16;
 
-    public static ApiError? Map(CompletionRequest r, out GenerationPlan plan)
+    public static ApiError? Map(CompletionRequest r, RequestLimits limits, out GenerationPlan plan)
     {
         plan = null!;
         if (r.Prompt is null)
             return ApiError.Missing("prompt");
         if (r.Prompt.Items.Count == 0)
             return ApiError.BadRequest("'prompt' must not be an empty array.", "prompt", "empty_array");
+        // Limits before anything is tokenized: prompts × n choices, each prompt's size, the counts.
+        if (limits.Choices((long)r.Prompt.Items.Count * (r.N ?? 1), r.Prompt.Items.Count > 1 ? "prompts × n" : "'n'") is { } tooMany)
+            return tooMany;
         for (var i = 0; i < r.Prompt.Items.Count; i++)
         {
-            if (r.Prompt.Items[i].Tokens is { Length: 0 })
+            var item = r.Prompt.Items[i];
+            if (item.Tokens is { Length: 0 })
                 return ApiError.BadRequest($"prompt[{i}] is an empty token array.", "prompt", "empty_array");
+            var param = r.Prompt.Items.Count == 1 ? "prompt" : $"prompt[{i}]";
+            if ((item.Tokens is { } ids ? limits.TokenIds(ids.Length, param) : limits.Text(item.Text, param)) is { } tooLong)
+                return tooLong;
         }
+        var overLimit = limits.Text(r.Suffix, "suffix")
+            ?? limits.StopSequences(r.Stop?.Values.Count ?? 0)
+            ?? limits.LogitBias(r.LogitBias?.Count ?? 0)
+            ?? limits.MaxTokens(r.MaxTokens, "max_tokens");
+        if (overLimit is not null)
+            return overLimit;
 
         if (r.MaxTokens is < 1)
             return ApiError.BadRequest($"Invalid 'max_tokens': {r.MaxTokens}. Expected a value of at least 1.", "max_tokens");
@@ -38,16 +52,14 @@ internal static class CompletionRequestMapper
         if (e is not null)
             return e;
         sampling = sampling with { Grammar = r.Grammar, LogitBias = logitBias };
-        if (SamplingMapper.MapStop(r.Stop, out var stops) is { } stopError)
+        if (SamplingMapper.MapStop(r.Stop, limits, out var stops) is { } stopError)
             return stopError;
-        if (SamplingMapper.MapN(r.N, out var n) is { } nError)
+        if (SamplingMapper.MapN(r.N, limits, out var n) is { } nError)
             return nError;
         if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
             return keepAliveError;
         if (r.BestOf is { } bestOf && bestOf != n)
             return ApiError.Unsupported("best_of", "'best_of' other than n is not supported by this server.");
-        if (r.Prompt.Items.Count * n > SamplingMapper.MaxChoices)
-            return ApiError.BadRequest($"prompts × n is {r.Prompt.Items.Count * n}; at most {SamplingMapper.MaxChoices} choices are allowed.", "n");
         if (r.Echo == true && r.Prompt.Items.Any(p => p.Text is null))
             return ApiError.Unsupported("echo", "'echo' is supported for text prompts only.");
 

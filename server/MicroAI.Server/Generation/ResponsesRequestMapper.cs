@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MicroAI.Backends.Abstractions;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -10,9 +11,12 @@ internal static class ResponsesRequestMapper
     private static readonly HashSet<string> s_roles = ["system", "developer", "user", "assistant", "tool"];
 
     /// <summary>Responses tools are flat ({"type","name","parameters"}); chat tools nest them under "function". The chat rules then apply.</summary>
-    private static ApiError? MapTools(ResponsesRequest r, out ToolPlan? plan)
+    private static ApiError? MapTools(ResponsesRequest r, RequestLimits limits, out ToolPlan? plan)
     {
         plan = null;
+        // Counted before each tool is rebuilt in the chat shape below.
+        if (limits.Tools(r.Tools?.Count ?? 0) is { } tooMany)
+            return tooMany;
         var chat = new ChatCompletionRequest { ParallelToolCalls = r.ParallelToolCalls };
         if (r.Tools is { Count: > 0 } tools)
         {
@@ -35,7 +39,7 @@ internal static class ResponsesRequestMapper
             chat.ToolChoice = Element(new System.Text.Json.Nodes.JsonObject { ["type"] = "function", ["function"] = new System.Text.Json.Nodes.JsonObject { ["name"] = chosen.GetString() } });
         else
             chat.ToolChoice = r.ToolChoice;
-        return ToolsMapper.Map(chat, out plan);
+        return ToolsMapper.Map(chat, limits, out plan);
     }
 
     private static System.Text.Json.JsonElement Element(System.Text.Json.Nodes.JsonNode node)
@@ -44,7 +48,26 @@ internal static class ResponsesRequestMapper
         return doc.RootElement.Clone();
     }
 
-    public static ApiError? Map(ResponsesRequest r, ResponseStore store, out GenerationPlan plan)
+    /// <summary>The chat field names in an error, as the Responses API calls them (json_schema's fields sit in text.format itself).</summary>
+    private static string ToTextFormat(string text) =>
+        text.Replace("response_format.json_schema", "text.format", StringComparison.Ordinal).Replace("response_format", "text.format", StringComparison.Ordinal);
+
+    /// <summary>Counts and sizes first: nothing is converted, compiled or rendered for a request over a limit.</summary>
+    private static ApiError? CheckLimits(ResponsesRequest r, RequestLimits limits)
+    {
+        var messages = r.Input!.Messages;
+        if ((limits.Messages(messages.Count, "input") ?? limits.Text(r.Instructions, "instructions") ?? limits.MaxTokens(r.MaxOutputTokens, "max_output_tokens")) is { } error)
+            return error;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            if ((m.FunctionCall is { } call ? limits.Text(call.Arguments, $"input[{i}].arguments") : limits.Text(m.Text, $"input[{i}].content")) is { } tooLong)
+                return tooLong;
+        }
+        return null;
+    }
+
+    public static ApiError? Map(ResponsesRequest r, ResponseStore store, RequestLimits limits, out GenerationPlan plan)
     {
         plan = null!;
         if (r.Input is null)
@@ -56,9 +79,11 @@ internal static class ResponsesRequestMapper
             if (!s_roles.Contains(r.Input.Messages[i].Role))
                 return ApiError.BadRequest($"Invalid value for 'input[{i}].role': '{r.Input.Messages[i].Role}'. Supported values are: 'system', 'developer', 'user' and 'assistant'.", $"input[{i}].role");
         }
+        if (CheckLimits(r, limits) is { } overLimit)
+            return overLimit;
         if (r.MaxOutputTokens is < 1)
             return ApiError.BadRequest($"Invalid 'max_output_tokens': {r.MaxOutputTokens}. Expected a value of at least 1.", "max_output_tokens");
-        if (MapTools(r, out var toolPlan) is { } toolsError)
+        if (MapTools(r, limits, out var toolPlan) is { } toolsError)
             return toolsError;
         string? grammar = null;
         if (r.Text is { ValueKind: System.Text.Json.JsonValueKind.Object } text && text.TryGetProperty("format", out var format))
@@ -74,8 +99,12 @@ internal static class ResponsesRequestMapper
                     Strict = format.TryGetProperty("strict", out var strict) && strict.ValueKind == System.Text.Json.JsonValueKind.True,
                 },
             };
-            if (StructuredOutputMapper.Map(dto, out grammar) is { } formatError)
-                return formatError with { Param = formatError.Param?.Replace("response_format.json_schema", "text.format", StringComparison.Ordinal).Replace("response_format", "text.format", StringComparison.Ordinal) };
+            if (StructuredOutputMapper.Map(dto, limits, out grammar) is { } formatError)
+                return formatError with
+                {
+                    Message = ToTextFormat(formatError.Message),
+                    Param = formatError.Param is { } p ? ToTextFormat(p) : null,
+                };
         }
 
         var conversation = new List<ChatTurn>();

@@ -1,5 +1,6 @@
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -7,9 +8,6 @@ namespace MicroAI.Server.Generation;
 /// <summary>Validates the sampling fields shared by chat and completions (OpenAI ranges plus llama-server's extras).</summary>
 internal static class SamplingMapper
 {
-    public const int MaxStopStrings = 4;
-    public const int MaxChoices = 128;
-
     public static ApiError? Map(float? temperature, float? topP, float? presence, float? frequency, long? seed,
         int? topK, float? minP, float? repeatPenalty, int? repeatLastN, out SamplingRequest sampling)
     {
@@ -47,24 +45,20 @@ internal static class SamplingMapper
         return null;
     }
 
-    public static ApiError? MapStop(StopSequences? stop, out List<string> stops)
+    public static ApiError? MapStop(StopSequences? stop, RequestLimits limits, out List<string> stops)
     {
         stops = stop?.Values.Where(s => s.Length > 0).ToList() ?? [];
-        if (stops.Count > MaxStopStrings)
-            return ApiError.BadRequest($"'stop' has {stops.Count} strings; at most {MaxStopStrings} are allowed.", "stop");
-        return null;
+        return limits.StopSequences(stop?.Values.Count ?? 0);
     }
 
     public const int MaxGrammarChars = 64 * 1024;
 
-    /// <summary>OpenAI's logit_bias: token-id keys, values from -100 (ban) to 100 (force); at most 1024 entries.</summary>
+    /// <summary>OpenAI's logit_bias: token-id keys, values from -100 (ban) to 100 (force); the count is bounded by MicroAI:Limits:MaxLogitBias.</summary>
     public static ApiError? MapLogitBias(Dictionary<string, float>? bias, out IReadOnlyDictionary<int, float>? mapped)
     {
         mapped = null;
         if (bias is null || bias.Count == 0)
             return null;
-        if (bias.Count > 1024)
-            return ApiError.BadRequest($"'logit_bias' has {bias.Count} entries; at most 1024 are allowed.", "logit_bias");
         var result = new Dictionary<int, float>(bias.Count);
         foreach (var (key, value) in bias)
         {
@@ -99,12 +93,12 @@ internal static class SamplingMapper
         return null;
     }
 
-    public static ApiError? MapN(int? n, out int count)
+    public static ApiError? MapN(int? n, RequestLimits limits, out int count)
     {
         count = n ?? 1;
-        if (count is < 1 or > MaxChoices)
-            return ApiError.BadRequest($"Invalid 'n': {count}. Expected a value between 1 and {MaxChoices}.", "n");
-        return null;
+        if (count < 1)
+            return ApiError.BadRequest($"Invalid 'n': {count}. Expected a value between 1 and {limits.MaxChoices}.", "n");
+        return limits.Choices(count);
     }
 
 }

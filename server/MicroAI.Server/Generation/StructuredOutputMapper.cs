@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MicroAI.Backends.Grammar;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -13,7 +14,7 @@ internal static class StructuredOutputMapper
     /// <summary>Whitespace runs allowed between JSON tokens: enough for indented JSON, too little for a small model to loop on.</summary>
     private static readonly JsonGrammarOptions s_options = new() { MaxWhitespace = 4 };
 
-    public static ApiError? Map(ResponseFormatDto? format, out string? grammar)
+    public static ApiError? Map(ResponseFormatDto? format, RequestLimits limits, out string? grammar)
     {
         grammar = null;
         switch (format?.Type)
@@ -26,6 +27,8 @@ internal static class StructuredOutputMapper
             case "json_schema":
                 if (format.JsonSchema?.Schema is not { ValueKind: JsonValueKind.Object } schema)
                     return ApiError.Missing("response_format.json_schema.schema");
+                if (limits.Schema(schema, "response_format.json_schema.schema") is { } tooLarge)
+                    return tooLarge;
                 var result = JsonSchemaGrammar.FromSchema(schema, s_options with { Strict = format.JsonSchema.Strict == true });
                 if (!result.Success)
                     return ApiError.BadRequest($"'response_format.json_schema.schema' cannot be enforced: {result.Error}", "response_format.json_schema.schema", "unsupported_schema");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
@@ -11,17 +12,15 @@ internal sealed record ToolPlan(IReadOnlyList<JsonElement> Tools, IReadOnlyList<
 /// <summary>Validates <c>tools</c>, <c>tool_choice</c> and <c>parallel_tool_calls</c> (OpenAI's rules and limits).</summary>
 internal static partial class ToolsMapper
 {
-    public const int MaxTools = 128;
-
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
     private static partial Regex FunctionName();
 
-    public static ApiError? Map(ChatCompletionRequest r, out ToolPlan? plan)
+    public static ApiError? Map(ChatCompletionRequest r, RequestLimits limits, out ToolPlan? plan)
     {
         plan = null;
         var tools = r.Tools ?? [];
-        if (tools.Count > MaxTools)
-            return ApiError.BadRequest($"'tools' has {tools.Count} entries; at most {MaxTools} are allowed.", "tools");
+        if (limits.Tools(tools.Count) is { } tooMany)
+            return tooMany;
         var names = new List<string>(tools.Count);
         for (var i = 0; i < tools.Count; i++)
         {
@@ -34,6 +33,8 @@ internal static partial class ToolsMapper
                 return ApiError.BadRequest($"'tools[{i}].function.name' must be 1–64 letters, digits, '_' or '-'.", $"tools[{i}].function.name");
             if (f.TryGetProperty("parameters", out var p) && p.ValueKind != JsonValueKind.Object)
                 return ApiError.BadRequest($"'tools[{i}].function.parameters' must be a JSON Schema object.", $"tools[{i}].function.parameters");
+            if (p.ValueKind == JsonValueKind.Object && limits.Schema(p, $"tools[{i}].function.parameters") is { } schemaTooLarge)
+                return schemaTooLarge;
             if (names.Contains(n.GetString()!))
                 return ApiError.BadRequest($"'tools' names '{n.GetString()}' twice.", $"tools[{i}].function.name");
             names.Add(n.GetString()!);

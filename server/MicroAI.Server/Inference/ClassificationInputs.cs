@@ -1,5 +1,6 @@
 using System.Text;
 using MicroAI.Backends.Abstractions;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Inference;
@@ -7,7 +8,7 @@ namespace MicroAI.Server.Inference;
 /// <summary>Request items → engine inputs of the kind the model reads; a wrong kind is a 400 that says what the model accepts.</summary>
 internal static class ClassificationInputs
 {
-    public static (ClassificationInput? Input, ApiError? Error) Convert(ClassificationInputItem item, int index, ClassificationInputKind kind, string model)
+    public static (ClassificationInput? Input, ApiError? Error) Convert(ClassificationInputItem item, int index, ClassificationInputKind kind, string model, RequestLimits limits)
     {
         var param = $"input[{index}]";
         switch (kind)
@@ -37,8 +38,12 @@ internal static class ClassificationInputs
                     return Wrong(param, model, "classifies images: send {\"image\": \"data:image/png;base64,...\"} (PNG or JPEG)");
                 try
                 {
-                    // Only the transport (data URL / base64) is undone here; the engine decodes the image.
-                    return (ClassificationInput.FromImage(MicroAI.Imaging.ImagePayload.Parse(item.Image).Data), null);
+                    // Only the transport (data URL / base64) is undone here; the engine decodes the image,
+                    // after its byte size and declared width × height are checked against the limits.
+                    var data = MicroAI.Imaging.ImagePayload.Parse(item.Image).Data;
+                    if (limits.Image(data, $"{param}.image") is { } tooLarge)
+                        return (null, tooLarge);
+                    return (ClassificationInput.FromImage(data), null);
                 }
                 catch (MicroAI.Imaging.ImageDecodeException ex)
                 {

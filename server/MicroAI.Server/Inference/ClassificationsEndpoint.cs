@@ -1,6 +1,7 @@
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
 using MicroAI.Server.Hosting;
+using MicroAI.Server.Limits;
 using MicroAI.Server.Observability;
 using MicroAI.Server.OpenAI;
 
@@ -29,15 +30,22 @@ internal static class ClassificationsEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static Task HandleAsync(HttpContext http, IModelHost host, MicroAIMetrics metrics) =>
-        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ClassificationRequest, r => RespondAsync(http, r, host, metrics));
+    private static Task HandleAsync(HttpContext http, IModelHost host, MicroAIMetrics metrics, Microsoft.Extensions.Options.IOptions<RequestLimits> limits) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ClassificationRequest, r => RespondAsync(http, r, host, metrics, limits.Value));
 
-    private static async Task<ApiError?> RespondAsync(HttpContext http, ClassificationRequest r, IModelHost host, MicroAIMetrics metrics)
+    private static async Task<ApiError?> RespondAsync(HttpContext http, ClassificationRequest r, IModelHost host, MicroAIMetrics metrics, RequestLimits limits)
     {
         if (r.Input is null)
             return ApiError.Missing("input");
         if (r.Input.Items.Count == 0)
             return ApiError.BadRequest("'input' must not be an empty array.", "input");
+        if (limits.Inputs(r.Input.Items.Count, "input") is { } tooMany)
+            return tooMany;
+        for (var i = 0; i < r.Input.Items.Count; i++)
+        {
+            if (limits.Text(r.Input.Items[i].Text, $"input[{i}]") is { } tooLong)
+                return tooLong;
+        }
         if (r.TopK is < 0)
             return ApiError.BadRequest($"Invalid 'top_k': {r.TopK}. Use 0 for every label or a positive count.", "top_k");
 
@@ -52,7 +60,7 @@ internal static class ClassificationsEndpoint
             var inputs = new List<ClassificationInput>(r.Input.Items.Count);
             for (var i = 0; i < r.Input.Items.Count; i++)
             {
-                if (ClassificationInputs.Convert(r.Input.Items[i], i, model.InputKind, id) is var (input, invalid) && invalid is not null)
+                if (ClassificationInputs.Convert(r.Input.Items[i], i, model.InputKind, id, limits) is var (input, invalid) && invalid is not null)
                     return invalid;
                 inputs.Add(input!);
             }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
 using MicroAI.Server.Hosting;
+using MicroAI.Server.Limits;
 using MicroAI.Server.Observability;
 using MicroAI.Server.OpenAI;
 
@@ -12,9 +13,6 @@ internal static class EmbeddingsEndpoint
 {
     public const string Capability = "embeddings";
 
-    /// <summary>OpenAI's own limit on inputs per request.</summary>
-    public const int MaxInputs = 2048;
-
     public static RouteHandlerBuilder MapEmbeddings(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/embeddings", HandleAsync)
             .WithName("CreateEmbedding")
@@ -24,12 +22,12 @@ internal static class EmbeddingsEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static Task HandleAsync(HttpContext http, IModelHost host, MicroAIMetrics metrics) =>
-        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.EmbeddingRequest, r => RespondAsync(http, r, host, metrics));
+    private static Task HandleAsync(HttpContext http, IModelHost host, MicroAIMetrics metrics, Microsoft.Extensions.Options.IOptions<RequestLimits> limits) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.EmbeddingRequest, r => RespondAsync(http, r, host, metrics, limits.Value));
 
-    private static async Task<ApiError?> RespondAsync(HttpContext http, EmbeddingRequest r, IModelHost host, MicroAIMetrics metrics)
+    private static async Task<ApiError?> RespondAsync(HttpContext http, EmbeddingRequest r, IModelHost host, MicroAIMetrics metrics, RequestLimits limits)
     {
-        if (Validate(r, out var inputs, out var base64) is { } invalid)
+        if (Validate(r, limits, out var inputs, out var base64) is { } invalid)
             return invalid;
         var (model, loaded, lease, error) = await InferenceModelAccess.AcquireAsync<IEmbeddingModel>(host, r.Model, Capability, r.KeepAlive, http.RequestAborted);
         if (error is not null)
@@ -78,7 +76,7 @@ internal static class EmbeddingsEndpoint
         }
     }
 
-    private static ApiError? Validate(EmbeddingRequest r, out List<EmbeddingInput> inputs, out bool base64)
+    private static ApiError? Validate(EmbeddingRequest r, RequestLimits limits, out List<EmbeddingInput> inputs, out bool base64)
     {
         inputs = [];
         base64 = false;
@@ -87,13 +85,15 @@ internal static class EmbeddingsEndpoint
         var items = r.Input.Items;
         if (items.Count == 0)
             return ApiError.BadRequest("'input' must not be an empty array.", "input");
-        if (items.Count > MaxInputs)
-            return ApiError.BadRequest($"'input' has {items.Count} items; at most {MaxInputs} are allowed per request.", "input");
+        if (limits.Inputs(items.Count, "input") is { } tooMany)
+            return tooMany;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
             if (item.Text is { Length: 0 } || item.Tokens is { Length: 0 })
                 return ApiError.BadRequest($"'input[{i}]' is empty; every input must have some text or tokens.", $"input[{i}]");
+            if ((item.Tokens is { } ids ? limits.TokenIds(ids.Length, $"input[{i}]") : limits.Text(item.Text, $"input[{i}]")) is { } tooLong)
+                return tooLong;
             inputs.Add(item.Text is not null ? EmbeddingInput.FromText(item.Text) : EmbeddingInput.FromTokens(item.Tokens!));
         }
         switch (r.EncodingFormat)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
 using MicroAI.Server.Hosting;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 using Microsoft.Extensions.Options;
 
@@ -22,15 +23,22 @@ internal static class ModerationsEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<ModerationOptions> options) =>
-        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ModerationRequest, r => RespondAsync(http, r, host, options.Value));
+    private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<ModerationOptions> options, IOptions<RequestLimits> limits) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ModerationRequest, r => RespondAsync(http, r, host, options.Value, limits.Value));
 
-    private static async Task<ApiError?> RespondAsync(HttpContext http, ModerationRequest r, IModelHost host, ModerationOptions options)
+    private static async Task<ApiError?> RespondAsync(HttpContext http, ModerationRequest r, IModelHost host, ModerationOptions options, RequestLimits limits)
     {
         if (r.Input is null)
             return ApiError.Missing("input");
         if (r.Input.Texts.Count == 0)
             return ApiError.BadRequest("'input' must not be an empty array.", "input");
+        if (limits.Inputs(r.Input.Texts.Count, "input") is { } tooMany)
+            return tooMany;
+        for (var i = 0; i < r.Input.Texts.Count; i++)
+        {
+            if (limits.Text(r.Input.Texts[i], $"input[{i}]") is { } tooLong)
+                return tooLong;
+        }
         var modelId = r.Model ?? options.Model;
         if (string.IsNullOrEmpty(modelId))
             return ApiError.BadRequest("No moderation model is configured (MicroAI:Moderation:Model) and the request names none.", "model", "model_not_supported");

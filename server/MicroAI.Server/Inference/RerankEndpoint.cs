@@ -1,6 +1,7 @@
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
 using MicroAI.Server.Hosting;
+using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Inference;
@@ -14,7 +15,6 @@ namespace MicroAI.Server.Inference;
 internal static class RerankEndpoint
 {
     public const string Capability = "rerank";
-    public const int MaxDocuments = 1000;
 
     public static void MapRerank(this IEndpointRouteBuilder app)
     {
@@ -33,10 +33,10 @@ internal static class RerankEndpoint
         }
     }
 
-    private static Task HandleAsync(HttpContext http, IModelHost host) =>
-        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.RerankRequest, r => RespondAsync(http, r, host));
+    private static Task HandleAsync(HttpContext http, IModelHost host, Microsoft.Extensions.Options.IOptions<RequestLimits> limits) =>
+        JsonBody.HandleAsync(http, OpenAIJsonContext.Default.RerankRequest, r => RespondAsync(http, r, host, limits.Value));
 
-    private static async Task<ApiError?> RespondAsync(HttpContext http, RerankRequest r, IModelHost host)
+    private static async Task<ApiError?> RespondAsync(HttpContext http, RerankRequest r, IModelHost host, RequestLimits limits)
     {
         if (r.Query is null)
             return ApiError.Missing("query");
@@ -47,8 +47,13 @@ internal static class RerankEndpoint
         var documents = r.Documents.Texts;
         if (documents.Count == 0)
             return ApiError.BadRequest("'documents' must not be an empty array.", "documents");
-        if (documents.Count > MaxDocuments)
-            return ApiError.BadRequest($"'documents' has {documents.Count} items; at most {MaxDocuments} are allowed per request.", "documents");
+        if ((limits.Inputs(documents.Count, "documents") ?? limits.Text(r.Query, "query")) is { } overLimit)
+            return overLimit;
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (limits.Text(documents[i], $"documents[{i}]") is { } tooLong)
+                return tooLong;
+        }
         if (r.TopN is < 1)
             return ApiError.BadRequest($"Invalid 'top_n': {r.TopN}. It must be at least 1.", "top_n");
 

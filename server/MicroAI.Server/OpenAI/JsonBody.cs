@@ -1,28 +1,63 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using MicroAI.Server.Limits;
+using Microsoft.Extensions.Options;
 
 namespace MicroAI.Server.OpenAI;
 
-/// <summary>Reads a JSON request body; malformed JSON or a wrong type becomes a 400 naming the field.</summary>
+/// <summary>
+/// Reads a JSON request body; malformed JSON or a wrong type becomes a 400 naming the field. The
+/// body's size (413) and nesting (MaxJsonDepth) are bounded by <see cref="RequestLimits"/> here,
+/// once for every JSON endpoint.
+/// </summary>
 internal static class JsonBody
 {
+    private static readonly RequestLimits s_defaultLimits = new();
+    private static readonly ConcurrentDictionary<(JsonSerializerOptions, int), JsonSerializerOptions> s_depthOptions = new();
+
     public static async Task<(T? Value, ApiError? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo) where T : class
     {
+        var limits = request.HttpContext.RequestServices.GetService<IOptions<RequestLimits>>()?.Value ?? s_defaultLimits;
+        // A declared length over the limit is refused before a byte is read; a chunked body that grows
+        // past it is stopped by Kestrel's MaxRequestBodySize (the same number) below.
+        if (request.ContentLength > limits.MaxRequestBodyBytes)
+            return (null, limits.BodyTooLarge(request.ContentLength));
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, request.HttpContext.RequestAborted);
+            var value = await JsonSerializer.DeserializeAsync(request.Body, WithDepth(typeInfo, limits.MaxJsonDepth), request.HttpContext.RequestAborted);
             return value is null
                 ? (null, ApiError.BadRequest("The request body must be a JSON object.", null, "invalid_json"))
                 : (value, null);
+        }
+        catch (JsonException ex) when (ex.Message.Contains($"depth of {limits.MaxJsonDepth}", StringComparison.Ordinal))
+        {
+            // The reader's "… the maximum allowed depth of 64" or the serializer's "The maximum configured
+            // depth of 64 has been exceeded"; not "Expected depth to be zero …" (a truncated body).
+            return (null, limits.JsonTooDeep());
         }
         catch (JsonException ex)
         {
             return (null, FromJsonException(ex));
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, limits.BodyTooLarge(request.ContentLength));
+        }
         catch (BadHttpRequestException ex)
         {
             return (null, new ApiError(ex.StatusCode, ex.Message, "invalid_request_error", null, "invalid_body"));
         }
+    }
+
+    /// <summary>The same (source-generated) contract with System.Text.Json's MaxDepth set to the limit; options are built once per depth.</summary>
+    private static JsonTypeInfo<T> WithDepth<T>(JsonTypeInfo<T> typeInfo, int depth)
+    {
+        var source = typeInfo.Options;
+        if ((source.MaxDepth == 0 ? 64 : source.MaxDepth) == depth)
+            return typeInfo;
+        var options = s_depthOptions.GetOrAdd((source, depth), key => new JsonSerializerOptions(key.Item1) { MaxDepth = key.Item2 });
+        return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
     }
 
     /// <summary>
