@@ -3,7 +3,8 @@
 # streaming clients as slots, CANCEL_FRACTION of them walking away mid-stream; /metrics sampled
 # every SAMPLE_SECONDS. Prints requests, status counts (5xx must be 0), TTFT / inter-token p50 and
 # p99, and RSS / fds / threads / GC heap after warm-up (start, end, max, slope per minute).
-# Exits non-zero on any 5xx, failed request, or a slot still busy after the load.
+# Exits non-zero on any 5xx, failed request, or a slot still busy after the load. The server is keyed
+# (an admin key created with `keys create`), so every request also passes the key check.
 #
 #   load-tests/soak.sh [MODEL.gguf]        (default ../shared/models/gguf/stories260K.gguf)
 #   env: MINUTES (10)  SLOTS (8)  CONCURRENCY (= SLOTS)  WARMUP_SECONDS (30)  CANCEL_FRACTION (0.2)
@@ -19,7 +20,10 @@ dotnet build "$root/server/MicroAI.Server" -c Release -v q -nologo >/dev/null
 dotnet build "$root/load-tests/MicroAI.LoadTests" -c Release -v q -nologo >/dev/null
 
 data=$(mktemp -d /tmp/microai-soak-XXXXXX)
-dotnet "$root/server/MicroAI.Server/bin/Release/net10.0/MicroAI.Server.dll" --urls "http://127.0.0.1:$port" \
+server_dll="$root/server/MicroAI.Server/bin/Release/net10.0/MicroAI.Server.dll"
+# The soak runs as a shared server would: keyed. One admin key (the soak reads /metrics) made with the CLI.
+export MICROAI_API_KEY=$(dotnet "$server_dll" keys create --scope admin --name soak --MicroAI:DataDirectory="$data" 2>/dev/null)
+dotnet "$server_dll" --urls "http://127.0.0.1:$port" \
   --MicroAI:DefaultModel="$model" --MicroAI:DataDirectory="$data" --MicroAI:ModelsDirectory=/nonexistent \
   --MicroAI:OllamaModelsDirectory=none --MicroAI:ParallelSlots="$slots" --MicroAI:Threads="${THREADS:-$(nproc)}" \
   --Logging:LogLevel:Default=Warning >"$log" 2>&1 &

@@ -34,7 +34,7 @@ internal static class ClassificationLoad
                     return 2;
             }
         }
-        using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) }.WithApiKey();
         var samples = Samples(512, seed: 1);
         Console.WriteLine("model\tbatch\tconc\trequests\tfail\tclassifications/s\tlatency_p50_ms\tlatency_p99_ms");
         var failedAny = false;

@@ -27,7 +27,7 @@ if (o is null)
 using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2), MaxConnectionsPerServer = 64 })
 {
     Timeout = TimeSpan.FromMinutes(30),
-};
+}.WithApiKey();
 var targets = new List<(string Label, Uri Uri)> { (o.Label, new Uri(o.Url.TrimEnd('/') + "/")) };
 if (o.CompareUrl is not null)
     targets.Add((o.CompareLabel, new Uri(o.CompareUrl.TrimEnd('/') + "/")));

@@ -30,7 +30,7 @@ internal static class SoakLoad
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2), MaxConnectionsPerServer = 256, MaxResponseDrainSize = 0 })
         {
             Timeout = TimeSpan.FromMinutes(5),
-        };
+        }.WithApiKey();
         var duration = TimeSpan.FromMinutes(o.Minutes);
         var samples = new ConcurrentQueue<MetricsSample>();
         var results = new ConcurrentBag<RequestResult>();
