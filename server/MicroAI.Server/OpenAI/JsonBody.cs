@@ -8,9 +8,25 @@ internal static class JsonBody
 {
     public static async Task<(T? Value, ApiError? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo) where T : class
     {
+        // The whole body is read first (Kestrel's MaxRequestBodySize bounds it; the serializer buffered
+        // a whole object anyway) so its text can be checked before it is bound: see JsonTextCheck.
+        byte[] body;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, request.HttpContext.RequestAborted);
+            using var buffer = new MemoryStream(request.ContentLength is > 0 and <= 1 << 20 ? (int)request.ContentLength.Value : 4096);
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, new ApiError(ex.StatusCode, ex.Message, "invalid_request_error", null, "invalid_body"));
+        }
+        try
+        {
+            var options = typeInfo.Options;
+            if (JsonTextCheck.Check(body, new JsonReaderOptions { MaxDepth = options.MaxDepth, CommentHandling = options.ReadCommentHandling, AllowTrailingCommas = options.AllowTrailingCommas }) is { } textError)
+                return (null, textError);
+            var value = JsonSerializer.Deserialize(body, typeInfo);
             return value is null
                 ? (null, ApiError.BadRequest("The request body must be a JSON object.", null, "invalid_json"))
                 : (value, null);
@@ -18,10 +34,6 @@ internal static class JsonBody
         catch (JsonException ex)
         {
             return (null, FromJsonException(ex));
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return (null, new ApiError(ex.StatusCode, ex.Message, "invalid_request_error", null, "invalid_body"));
         }
     }
 
