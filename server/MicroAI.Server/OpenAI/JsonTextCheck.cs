@@ -16,7 +16,7 @@ internal static class JsonTextCheck
     /// <summary>Null when the body is UTF-8 and every escaped string decodes; malformed JSON is left to the serializer's message.</summary>
     public static ApiError? Check(ReadOnlySpan<byte> body, JsonReaderOptions options)
     {
-        // Vectorised: about 10 GB/s, so 30 µs for a 300 KB body.
+        // Vectorised, so cheap next to binding the same bytes to a DTO, which the request pays anyway.
         if (!Utf8.IsValid(body))
             return ApiError.BadRequest($"The request body is not valid UTF-8 (at byte {FirstInvalidByte(body)}).", null, "invalid_json");
 

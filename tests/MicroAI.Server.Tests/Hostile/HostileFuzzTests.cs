@@ -21,10 +21,11 @@ public sealed class HostileFuzzTests(InferenceServerFixture server, ITestOutputH
     [Fact]
     public async Task Every_hostile_request_gets_a_4xx_or_a_valid_answer_and_the_server_keeps_serving()
     {
-        var cases = HostileCaseGenerator.All().ToList();
+        var cases = HostileCaseGenerator.All().Concat(HostileRandomCases.All()).ToList();
         var tried = new ConcurrentDictionary<string, int>();
         var failed = new ConcurrentDictionary<string, int>();
         var failures = new ConcurrentBag<string>();
+        var durations = new ConcurrentBag<(double Ms, HostileCase Case)>();
         using var client = new HostileClient(server.BaseUri, s_timeout);
         var clock = Stopwatch.StartNew();
 
@@ -32,7 +33,10 @@ public sealed class HostileFuzzTests(InferenceServerFixture server, ITestOutputH
         await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (c, _) =>
         {
             tried.AddOrUpdate(c.Endpoint, 1, (_, n) => n + 1);
-            if (await client.SendAsync(c) is { } problem)
+            var started = Stopwatch.GetTimestamp();
+            var problem = await client.SendAsync(c);
+            durations.Add((Stopwatch.GetElapsedTime(started).TotalMilliseconds, c));
+            if (problem is not null)
             {
                 failed.AddOrUpdate(c.Endpoint, 1, (_, n) => n + 1);
                 failures.Add($"{c}\n    → {problem}");
@@ -43,9 +47,13 @@ public sealed class HostileFuzzTests(InferenceServerFixture server, ITestOutputH
         output.WriteLine($"{cases.Count} hostile requests in {clock.Elapsed.TotalSeconds:F1} s, {failures.Count} failures");
         foreach (var (endpoint, n) in tried.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             output.WriteLine($"  {endpoint,-28} {n,6} tried {failed.GetValueOrDefault(endpoint),4} failed");
+        var sorted = durations.Select(d => d.Ms).Order().ToArray();
+        output.WriteLine($"latency per request: p50 {sorted[sorted.Length / 2]:F1} ms, p99 {sorted[sorted.Length * 99 / 100]:F1} ms, max {sorted[^1]:F0} ms; slowest:");
+        foreach (var (ms, c) in durations.OrderByDescending(d => d.Ms).Take(8))
+            output.WriteLine($"  {ms,7:F0} ms  {c.ToString()[..Math.Min(150, c.ToString().Length)]}");
         foreach (var f in failures.Take(400))
             output.WriteLine(f);
-        Assert.True(cases.Count >= 5000, $"only {cases.Count} cases");
+        Assert.True(cases.Count >= 8000, $"only {cases.Count} cases");
         Assert.Empty(failures);
 
         await AssertStillServingAsync();
