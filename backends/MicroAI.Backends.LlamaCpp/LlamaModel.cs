@@ -128,9 +128,37 @@ internal sealed unsafe class LlamaModel : ITextModel
         return null;
     }
 
+    /// <summary>
+    /// What the sampler chain would refuse at admission, checked here on the request thread so that
+    /// it is a 400 before a stream starts: the fuzz suite found a bad grammar arriving as an error
+    /// event inside a 200 stream. The grammar is parsed again when the slot's sampler is built: one
+    /// more parse of its text per request, which llama.cpp does without touching the model's weights.
+    /// </summary>
+    private GenerationError? CheckSampling(SamplingParameters p)
+    {
+        if (p.LogitBias is { Count: > 0 } bias)
+        {
+            var n = Info.VocabularySize;
+            foreach (var token in bias.Keys)
+            {
+                if ((uint)token >= (uint)n)
+                    return new GenerationError(GenerationErrorCode.InvalidPrompt, $"'logit_bias' names token {token}, outside the vocabulary (0..{n - 1}).", "logit_bias");
+            }
+        }
+        if (p.Grammar is { } grammar)
+        {
+            if (!LlamaGrammar.TryCreateSampler(_vocab, grammar, out var sampler, out var error))
+                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, "grammar");
+            LlamaNative.llama_sampler_free(sampler);
+        }
+        return null;
+    }
+
     public GenerationError? TryPreparePrompt(GenerateRequest request, out PreparedPrompt prompt)
     {
         prompt = PreparedPrompt.Empty;
+        if (CheckSampling(request.Sampling) is { } samplingError)
+            return samplingError;
         if (request.Prompt is { Tokens: { } given })
         {
             var n = Info.VocabularySize;

@@ -60,8 +60,18 @@ internal static class HostileCaseGenerator
                 if (e.Name == "api-pull" && field == "stream")
                     expect = Expect.Either;
                 yield return Post(e, $"{field}={label}", WithRaw(e.ValidBody, field, raw), expect);
+                // Streamed, a request must still be refused before the stream starts: a 4xx JSON error, not a 200 with an error event.
+                if (e.Name is "chat" or "completions" or "responses" && field != "stream")
+                    yield return Post(e, $"{field}={label}, streamed", WithRaw(Streamed(e), field, raw), expect);
             }
         }
+    }
+
+    private static JsonObject Streamed(JsonEndpoint e)
+    {
+        var body = e.ValidBody.DeepClone().AsObject();
+        body["stream"] = true;
+        return body;
     }
 
     /// <summary>
@@ -157,6 +167,15 @@ internal static class HostileCaseGenerator
         yield return RawCase(e, "truncated body", $"Content-Length: {valid.Length + 1000}\r\nContent-Type: application/json\r\n", valid);
         yield return RawCase(e, "truncated body (no bytes)", "Content-Length: 5000\r\nContent-Type: application/json\r\n", "");
         yield return RawCase(e, "broken chunked body", "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n", "zz\r\n{}\r\n0\r\n\r\n");
+        // Framing that request smugglers use: Kestrel refuses it (400) or reads one consistent body.
+        yield return RawCase(e, "two Content-Lengths", $"Content-Length: {valid.Length}\r\nContent-Length: 2\r\nContent-Type: application/json\r\n", valid);
+        yield return RawCase(e, "Content-Length and chunked", $"Content-Length: 4\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n", $"{valid.Length:x}\r\n{valid}\r\n0\r\n\r\n") with { Expect = either };
+        yield return RawCase(e, "negative Content-Length", "Content-Length: -1\r\nContent-Type: application/json\r\n", valid);
+        yield return RawCase(e, "Content-Length 10^20", "Content-Length: 100000000000000000000\r\nContent-Type: application/json\r\n", valid);
+        yield return RawCase(e, "Content-Length not a number", "Content-Length: ten\r\nContent-Type: application/json\r\n", valid);
+        yield return RawCase(e, "unknown transfer encoding", "Transfer-Encoding: gzip, chunked, zz\r\nContent-Type: application/json\r\n", "0\r\n\r\n");
+        yield return RawCase(e, "header without colon", "Content-Type application/json\r\nContent-Length: 2\r\n", "{}");
+        yield return RawCase(e, "NUL in a header", "X-Test: a\u0000b\r\nContent-Length: 2\r\n", "{}");
         yield return RawCase(e, "chunked body cut short", "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n", "400\r\n" + valid);
     }
 

@@ -45,8 +45,13 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
     {
         if (status >= 500)
             return $"{status}: {Excerpt(body)}";
+        if (status is >= 200 and < 300 && expect == Expect.ClientError)
+            return $"accepted ({status}) but should be a 4xx: {Excerpt(body)}";
+        // A stream that started must not have failed: errors belong before the first byte, as a 4xx.
         if (status is >= 200 and < 300)
-            return expect == Expect.ClientError ? $"accepted ({status}) but should be a 4xx: {Excerpt(body)}" : null;
+            return contentType?.StartsWith("text/event-stream", StringComparison.Ordinal) == true && body.Contains("\"error\":{", StringComparison.Ordinal)
+                ? $"an error inside a {status} stream: {Excerpt(body)}"
+                : null;
         if (status is < 400 or >= 500)
             return $"unexpected status {status}";
         if (expect == Expect.Success)

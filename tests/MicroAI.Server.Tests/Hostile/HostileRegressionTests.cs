@@ -85,6 +85,18 @@ public sealed class HostileRegressionTests(InferenceServerFixture server)
     }
 
     [Theory]
+    [InlineData("v1/completions", """{"model":"stories260K","prompt":"Once","max_tokens":2,"stream":true,"grammar":"root ::= ["}""", "grammar")]
+    [InlineData("v1/chat/completions", """{"model":"stories260K","messages":[{"role":"user","content":"Hi"}],"max_tokens":2,"stream":true,"grammar":"text"}""", "grammar")]
+    [InlineData("v1/completions", """{"model":"stories260K","prompt":"Once","max_tokens":2,"stream":true,"logit_bias":{"99999":5}}""", "logit_bias")]
+    public async Task A_stream_with_a_grammar_or_logit_bias_the_engine_refuses_is_a_400_before_it_starts(string path, string json, string param)
+    {
+        // Was a 200 stream whose first (chat: second) event was the error.
+        var error = await AssertClientErrorAsync(path, json);
+
+        Assert.Equal(param, (string?)error["param"]);
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task A_pull_from_an_unreachable_source_is_a_502_naming_the_source(bool stream)
