@@ -10,12 +10,14 @@ internal static class JsonBody
     {
         // The whole body is read first (Kestrel's MaxRequestBodySize bounds it; the serializer buffered
         // a whole object anyway) so its text can be checked before it is bound: see JsonTextCheck.
-        byte[] body;
+        ReadOnlyMemory<byte> body;
         try
         {
-            using var buffer = new MemoryStream(request.ContentLength is > 0 and <= 1 << 20 ? (int)request.ContentLength.Value : 4096);
+            // Sized from Content-Length up to 64 KiB (chat bodies are mostly smaller): a client that claims
+            // a large body and never sends it holds no more than that; real large bodies grow as they arrive.
+            var buffer = new MemoryStream(request.ContentLength is > 0 and <= 64 << 10 ? (int)request.ContentLength.Value : 64 << 10);
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-            body = buffer.ToArray();
+            body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         }
         catch (BadHttpRequestException ex)
         {
@@ -24,9 +26,9 @@ internal static class JsonBody
         try
         {
             var options = typeInfo.Options;
-            if (JsonTextCheck.Check(body, new JsonReaderOptions { MaxDepth = options.MaxDepth, CommentHandling = options.ReadCommentHandling, AllowTrailingCommas = options.AllowTrailingCommas }) is { } textError)
+            if (JsonTextCheck.Check(body.Span, new JsonReaderOptions { MaxDepth = options.MaxDepth, CommentHandling = options.ReadCommentHandling, AllowTrailingCommas = options.AllowTrailingCommas }) is { } textError)
                 return (null, textError);
-            var value = JsonSerializer.Deserialize(body, typeInfo);
+            var value = JsonSerializer.Deserialize(body.Span, typeInfo);
             return value is null
                 ? (null, ApiError.BadRequest("The request body must be a JSON object.", null, "invalid_json"))
                 : (value, null);

@@ -14,8 +14,11 @@ internal enum Expect
 /// <summary>One request of the fuzz suite. <paramref name="Raw"/> cases go over a socket as-is (truncated bodies).</summary>
 internal sealed record HostileCase(string Endpoint, string Kind, HttpMethod Method, string Path, byte[]? Body, string? ContentType, Expect Expect)
 {
-    /// <summary>A whole HTTP/1.1 request written to a socket; the server may answer 400 or close.</summary>
+    /// <summary>A whole HTTP/1.1 request written to a socket, which is then half-closed.</summary>
     public byte[]? Raw { get; init; }
+
+    /// <summary>The body is cut short or its framing is broken: closing the connection without an answer is also right.</summary>
+    public bool MayClose { get; init; }
 
     /// <summary>
     /// Kestrel itself refuses the request line (a NUL in the decoded path, say) with an empty 400 before any

@@ -179,12 +179,17 @@ internal static class HostileCaseGenerator
         yield return RawCase(e, "chunked body cut short", "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n", "400\r\n" + valid);
     }
 
-    private static HostileCase RawCase(JsonEndpoint e, string kind, string headers, string body) =>
-        new(e.Name, kind, HttpMethod.Post, e.Path, null, null, Expect.ClientError)
+    /// <summary>Cut bodies are half-closed and may go unanswered; framing errors must get their 400.</summary>
+    private static HostileCase RawCase(JsonEndpoint e, string kind, string headers, string body)
+    {
+        var cut = kind.Contains("truncated", StringComparison.Ordinal) || kind.Contains("chunked body", StringComparison.Ordinal);
+        return new(e.Name, kind, HttpMethod.Post, e.Path, null, null, Expect.ClientError)
         {
             KestrelMayReject = true,
-            Raw = Encoding.UTF8.GetBytes($"POST /{e.Path} HTTP/1.1\r\nHost: localhost\r\n{headers}\r\n{body}"),
+            MayClose = cut,
+            Raw = Encoding.UTF8.GetBytes($"POST /{e.Path} HTTP/1.1\r\nHost: localhost\r\n{(cut ? "" : "Connection: close\r\n")}{headers}\r\n{body}"),
         };
+    }
 
     /// <summary>Names in the routes that take one: GET /v1/models/{id}, GET and DELETE /api/models/{name}.</summary>
     private static IEnumerable<HostileCase> PathNameCases()

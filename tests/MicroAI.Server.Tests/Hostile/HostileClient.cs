@@ -21,10 +21,10 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            var (status, contentType, body) = c.Raw is not null ? await SendRawAsync(c.Raw, cts.Token) : await SendHttpAsync(c, cts.Token);
+            var (status, contentType, body) = c.Raw is not null ? await SendRawAsync(c.Raw, c.MayClose, cts.Token) : await SendHttpAsync(c, cts.Token);
             // Truncated bodies: the server may close without an answer.
             if (status == 0)
-                return c.Raw is not null ? null : "no answer";
+                return c.MayClose ? null : "closed without an answer";
             if (c.KestrelMayReject && status == 400 && body.Length == 0)
                 return null;
             if (c.UpstreamMayFail && status == 502)
@@ -95,13 +95,18 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), text);
     }
 
-    /// <summary>Writes the bytes, half-closes, and reads whatever comes back (status 0 when the server just closed).</summary>
-    private async Task<(int Status, string? ContentType, string Body)> SendRawAsync(byte[] raw, CancellationToken ct)
+    /// <summary>
+    /// Writes the bytes and reads whatever comes back (status 0 when the server just closed). A cut body is
+    /// followed by a half-close, as a client that gave up would; Kestrel takes that as the client leaving,
+    /// so other requests ask for Connection: close instead and keep the socket open for the answer.
+    /// </summary>
+    private async Task<(int Status, string? ContentType, string Body)> SendRawAsync(byte[] raw, bool halfClose, CancellationToken ct)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(baseUri.Host, baseUri.Port, ct);
         await socket.SendAsync(raw, SocketFlags.None, ct);
-        socket.Shutdown(SocketShutdown.Send);
+        if (halfClose)
+            socket.Shutdown(SocketShutdown.Send);
         var received = new MemoryStream();
         var buffer = new byte[8192];
         try
