@@ -43,6 +43,29 @@ internal static class ResponsesRequestMapper
         return ToolsMapper.Map(chat, out plan);
     }
 
+    /// <summary>
+    /// OpenAI's limits on 'metadata': 16 pairs, keys up to 64 characters, values up to 512. Without them
+    /// a client could have megabytes echoed back in every response object (three times per stream).
+    /// </summary>
+    private static ApiError? MetadataError(Dictionary<string, string>? metadata)
+    {
+        const int MaxPairs = 16, MaxKey = 64, MaxValue = 512;
+        if (metadata is null)
+            return null;
+        if (metadata.Count > MaxPairs)
+            return ApiError.BadRequest($"Invalid 'metadata': {metadata.Count} pairs; at most {MaxPairs} are allowed.", "metadata");
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length > MaxKey)
+                return ApiError.BadRequest($"Invalid 'metadata': a key of {key.Length} characters; at most {MaxKey} are allowed.", "metadata");
+            if (value is null)
+                return ApiError.BadRequest($"Invalid 'metadata': the value of '{key}' must be a string.", "metadata", "invalid_type");
+            if (value.Length > MaxValue)
+                return ApiError.BadRequest($"Invalid 'metadata': the value of '{key}' has {value.Length} characters; at most {MaxValue} are allowed.", "metadata");
+        }
+        return null;
+    }
+
     /// <summary>'text' is an object; its 'format' an object whose 'type' and 'name' are strings (the fuzz suite sent numbers there).</summary>
     private static ApiError? TextFormatTypeError(System.Text.Json.JsonElement? value)
     {
@@ -83,6 +106,8 @@ internal static class ResponsesRequestMapper
         }
         if (r.MaxOutputTokens is < 1)
             return ApiError.BadRequest($"Invalid 'max_output_tokens': {r.MaxOutputTokens}. Expected a value of at least 1.", "max_output_tokens");
+        if (MetadataError(r.Metadata) is { } metadataError)
+            return metadataError;
         if (MapTools(r, out var toolPlan) is { } toolsError)
             return toolsError;
         string? grammar = null;

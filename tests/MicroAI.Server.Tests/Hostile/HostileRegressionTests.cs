@@ -96,6 +96,22 @@ public sealed class HostileRegressionTests(InferenceServerFixture server)
         Assert.Equal(param, (string?)error["param"]);
     }
 
+    [Fact]
+    public async Task Responses_metadata_beyond_openai_limits_is_a_400()
+    {
+        // Was echoed whole (megabytes) into every response object.
+        static string Body(JsonObject metadata) => new JsonObject { ["model"] = "stories260K", ["input"] = "Hi", ["max_output_tokens"] = 1, ["metadata"] = metadata }.ToJsonString();
+        var seventeen = new JsonObject();
+        for (var i = 0; i < 17; i++)
+            seventeen[$"k{i}"] = "v";
+
+        foreach (var metadata in new[] { seventeen, new JsonObject { [new string('k', 65)] = "v" }, new JsonObject { ["k"] = new string('v', 513) }, new JsonObject { ["k"] = null } })
+            Assert.Equal("metadata", (string?)(await AssertClientErrorAsync("v1/responses", Body(metadata)))["param"]);
+
+        var (ok, _, raw) = await server.Http.PostJsonAsync("v1/responses", Body(new JsonObject { [new string('k', 64)] = new string('v', 512) }));
+        Assert.True(ok.IsSuccessStatusCode, raw);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
