@@ -2,6 +2,7 @@ using System.Text;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.LlamaCpp.Native;
 using MicroAI.ModelRegistry;
+using MicroAI.ModelRegistry.Gguf;
 using Microsoft.Extensions.Logging;
 
 namespace MicroAI.Backends.LlamaCpp;
@@ -47,6 +48,13 @@ internal sealed unsafe class LlamaModel : ITextModel
             mp.devices = (nint)devices;
             mp.split_mode = 0; // LLAMA_SPLIT_MODE_NONE: the whole offloaded part on that device
         }
+        // llama.cpp's own GGUF parser is native code that trusts more of the file than ours does (it has
+        // had overflow CVEs on hostile counts and lengths): it is only ever handed a file that
+        // MicroAI's bounds-checked reader accepts. Reading the header costs milliseconds (arrays
+        // beyond 1,024 elements are skipped, not stored), against a load of 100 ms and more.
+        var checkedFile = GgufReader.Read(entry.Path);
+        if (!checkedFile.IsSuccess)
+            throw new ModelLoadException($"The model file of '{entry.Id}' is not a valid GGUF file ({entry.Path}): {checkedFile.Error}");
         var raw = LlamaNative.llama_model_load_from_file(entry.Path, mp);
         if (raw == 0)
             throw new ModelLoadException($"llama.cpp could not load '{entry.Path}' (see the log above for its reason: not a GGUF file, an unsupported architecture, or not enough memory).");
@@ -120,9 +128,37 @@ internal sealed unsafe class LlamaModel : ITextModel
         return null;
     }
 
+    /// <summary>
+    /// What the sampler chain would refuse at admission, checked here on the request thread so that
+    /// it is a 400 before a stream starts: the fuzz suite found a bad grammar arriving as an error
+    /// event inside a 200 stream. The grammar is parsed again when the slot's sampler is built: one
+    /// more parse of its text per request, which llama.cpp does without touching the model's weights.
+    /// </summary>
+    private GenerationError? CheckSampling(SamplingParameters p)
+    {
+        if (p.LogitBias is { Count: > 0 } bias)
+        {
+            var n = Info.VocabularySize;
+            foreach (var token in bias.Keys)
+            {
+                if ((uint)token >= (uint)n)
+                    return new GenerationError(GenerationErrorCode.InvalidPrompt, $"'logit_bias' names token {token}, outside the vocabulary (0..{n - 1}).", "logit_bias");
+            }
+        }
+        if (p.Grammar is { } grammar)
+        {
+            if (!LlamaGrammar.TryCreateSampler(_vocab, grammar, out var sampler, out var error))
+                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, "grammar");
+            LlamaNative.llama_sampler_free(sampler);
+        }
+        return null;
+    }
+
     public GenerationError? TryPreparePrompt(GenerateRequest request, out PreparedPrompt prompt)
     {
         prompt = PreparedPrompt.Empty;
+        if (CheckSampling(request.Sampling) is { } samplingError)
+            return samplingError;
         if (request.Prompt is { Tokens: { } given })
         {
             var n = Info.VocabularySize;

@@ -233,9 +233,13 @@ public sealed partial class ModelCatalog : IModelCatalog
         var info = new FileInfo(full);
         id ??= folderName ?? OnnxModelId(full) ?? Path.GetFileNameWithoutExtension(full);
         var settings = _options.Models.TryGetValue(id, out var s) ? s : new ModelSettings();
+        var (manifest, invalid) = FileMetadataCache.Describe(full, info);
+        // A file that is not a valid model is still listed (so `list` shows it is there and why it is not
+        // served) but never handed to an engine: ModelHost refuses entries with a Problem.
         entry = new ModelEntry(id, full, format, info.Length, new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero), source, settings)
         {
-            Manifest = FileMetadataCache.Describe(full, info),
+            Manifest = manifest,
+            Problem = invalid,
         };
         problem = string.Empty;
         return true;

@@ -29,6 +29,9 @@ public sealed record ModelEntry(
 
     private static readonly IReadOnlyDictionary<string, string> EmptyFiles = new Dictionary<string, string>();
 
-    /// <summary>Capabilities from the manifest; a model without metadata is assumed to generate text.</summary>
-    public IReadOnlyList<string> Capabilities => Manifest?.Capabilities is { Count: > 0 } c ? c : Format == ModelFormat.Gguf ? ["completion", "embeddings"] : [];
+    /// <summary>Why the file cannot be served (not a valid GGUF or ONNX model, with the reader's reason); null when it can.</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>Capabilities from the manifest; a model without metadata is assumed to generate text, an invalid file does nothing.</summary>
+    public IReadOnlyList<string> Capabilities => Problem is not null ? [] : Manifest?.Capabilities is { Count: > 0 } c ? c : Format == ModelFormat.Gguf ? ["completion", "embeddings"] : [];
 }

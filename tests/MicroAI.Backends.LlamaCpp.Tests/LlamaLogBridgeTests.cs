@@ -32,8 +32,10 @@ public sealed class LlamaLogBridgeTests
     public void A_failed_load_logs_its_reason_as_an_error()
     {
         LlamaTestRuntime.EnsureInitialised();
-        var path = Path.Combine(Path.GetTempPath(), $"microai-junk-{Guid.NewGuid():N}.gguf");
-        File.WriteAllText(path, "this is not a GGUF file at all");
+        // Junk never reaches llama.cpp (LlamaModel.Load checks the file with MicroAI's GGUF reader
+        // first), so this is a well-formed GGUF that llama.cpp itself refuses: no architecture, no tensors.
+        var path = Path.Combine(Path.GetTempPath(), $"microai-empty-{Guid.NewGuid():N}.gguf");
+        File.WriteAllBytes(path, [.. "GGUF"u8, 3, 0, 0, 0, .. new byte[16]]);
         var before = LlamaTestRuntime.Logs.Entries.Count;
         try
         {

@@ -116,6 +116,8 @@ internal sealed class ModelHost : IModelHost
                 await UnloadAsync(id).ConfigureAwait(false);
             return Fail(ModelLookupError.NotFound, $"The model '{id}' does not exist.");
         }
+        if (entry.Problem is { } problem)
+            return Fail(ModelLookupError.InvalidModelFile, $"The model '{entry.Id}' cannot be loaded: {problem}");
         var key = KeyOf(entry.Id, capability);
         if (_loaded.TryGetValue(key, out var hot))
         {

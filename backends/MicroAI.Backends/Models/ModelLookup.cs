@@ -7,6 +7,8 @@ public enum ModelLookupError
     /// <summary>The model exists but cannot do what the request asks (generate text, classify, embed, …).</summary>
     NotATextModel,
     LoadFailed,
+    /// <summary>The model's file is not a valid GGUF or ONNX model (found by MicroAI's own readers, before any engine sees it).</summary>
+    InvalidModelFile,
     /// <summary>No room within the memory budget while the resident models are busy.</summary>
     NoCapacity,
 }

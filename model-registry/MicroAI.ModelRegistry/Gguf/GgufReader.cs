@@ -369,6 +369,28 @@ public static class GgufReader
                     throw Fail("truncated tensor data", infoOffsets[i],
                         $"{size} bytes at data offset {t.Offset} run past the end of the file (the data section holds {dataLength} bytes from offset {dataOffset})");
             }
+            CheckNoOverlap(tensors, infoOffsets);
+        }
+
+        /// <summary>
+        /// Two tensors sharing bytes is corruption or an attack (writes through one would change the other);
+        /// llama.cpp's loader goes further and wants them packed in order. Sorting costs n log n on a few
+        /// thousand tensors at most.
+        /// </summary>
+        private void CheckNoOverlap(List<GgufTensorInfo> tensors, List<long> infoOffsets)
+        {
+            var order = Enumerable.Range(0, tensors.Count).Where(i => tensors[i].ByteSize is > 0).OrderBy(i => tensors[i].Offset).ToList();
+            for (var k = 1; k < order.Count; k++)
+            {
+                var (previous, next) = (tensors[order[k - 1]], tensors[order[k]]);
+                var previousEnd = previous.Offset + previous.ByteSize!.Value;
+                if (next.Offset < previousEnd)
+                {
+                    _context = $"in tensor info {order[k]} ({Quote(next.Name)})";
+                    throw Fail("overlapping tensor data", infoOffsets[order[k]],
+                        $"data offset {next.Offset} lies inside tensor {Quote(previous.Name)} (data bytes {previous.Offset} to {previousEnd})");
+                }
+            }
         }
 
         // ---- primitives -------------------------------------------------------------------------

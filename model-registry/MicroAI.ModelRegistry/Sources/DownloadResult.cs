@@ -23,8 +23,10 @@ public sealed record DownloadResult(string? Digest, long Size, string? Error, bo
 public enum DownloadFailure
 {
     None,
-    /// <summary>Network, server or disk trouble (worth retrying later).</summary>
+    /// <summary>Disk or local trouble (worth retrying later).</summary>
     Failed,
+    /// <summary>The source's server could not be reached, kept failing through every retry, or refused the download (401, 403, …).</summary>
+    Upstream,
     /// <summary>404 / 410: no such file at that address.</summary>
     NotFound,
     /// <summary>Bad input or content: not a URL, not a digest, a digest mismatch.</summary>

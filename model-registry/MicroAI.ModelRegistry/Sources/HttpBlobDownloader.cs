@@ -158,7 +158,7 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
                     default:
                         var kept = state.File.Length;
                         return Final(state, $"{request.Uri}: {step.Error} (gave up after {MaxAttempts} attempts; "
-                            + (kept > 0 ? $"{FormatBytes(kept)} kept for a later resume)." : "nothing downloaded)."));
+                            + (kept > 0 ? $"{FormatBytes(kept)} kept for a later resume)." : "nothing downloaded)."), DownloadFailure.Upstream);
                 }
                 break;
             }
@@ -251,7 +251,7 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
             return Step.Transient($"the server answered {status} {response.ReasonPhrase}");
         if (status is not (200 or 206))
             return Step.Finish(Final(s, DescribeFailure(s.Request, response),
-                status is 404 or 410 ? DownloadFailure.NotFound : DownloadFailure.Failed));
+                status is 404 or 410 ? DownloadFailure.NotFound : DownloadFailure.Upstream));
 
         long start;
         if (status == 206)

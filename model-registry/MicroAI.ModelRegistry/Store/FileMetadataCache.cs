@@ -9,23 +9,24 @@ namespace MicroAI.ModelRegistry.Store;
 /// </summary>
 internal static class FileMetadataCache
 {
-    private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), ModelManifest?> s_cache = new();
+    private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), (ModelManifest? Manifest, string? Error)> s_cache = new();
 
-    public static ModelManifest? Describe(string path, FileInfo info)
+    /// <summary>The file's metadata, or (null, why the file is not a usable model).</summary>
+    public static (ModelManifest? Manifest, string? Error) Describe(string path, FileInfo info)
     {
         var key = (path, info.Length, info.LastWriteTimeUtc);
         return s_cache.GetOrAdd(key, static k =>
         {
             var described = ManifestBuilder.Describe(k.Path);
             if (described.Template is null)
-                return null;
-            return described.Template with
+                return (null, described.Error ?? "its metadata cannot be read.");
+            return (described.Template with
             {
                 Name = "file",
                 Files = [], // read in place and not hashed: the entry's Path is the file
                 Source = new ManifestSource { Kind = "file", Uri = k.Path },
                 CreatedUtc = new DateTimeOffset(k.Modified, TimeSpan.Zero),
-            };
+            }, null);
         });
     }
 }

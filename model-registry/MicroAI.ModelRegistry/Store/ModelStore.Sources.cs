@@ -96,6 +96,7 @@ public sealed partial class ModelStore
             {
                 DownloadFailure.NotFound => StoreResult.NotFound(downloaded.Error!),
                 DownloadFailure.Invalid => StoreResult.Invalid(downloaded.Error!),
+                DownloadFailure.Upstream => StoreResult.Upstream(downloaded.Error!),
                 _ => StoreResult.Failed(downloaded.Error!),
             };
         }

@@ -9,6 +9,8 @@ public enum StoreErrorKind
     Invalid,
     /// <summary>Disk, network or permission trouble.</summary>
     Failed,
+    /// <summary>The server a pull downloads from could not be reached or refused (the HTTP API answers 502, not 500: nothing failed here).</summary>
+    Upstream,
 }
 
 /// <summary>The outcome of a registry operation: a manifest, or an error meant for the user.</summary>
@@ -19,4 +21,5 @@ public readonly record struct StoreResult(ModelManifest? Manifest, StoreErrorKin
     public static StoreResult NotFound(string error) => new(null, StoreErrorKind.NotFound, error);
     public static StoreResult Invalid(string error) => new(null, StoreErrorKind.Invalid, error);
     public static StoreResult Failed(string error) => new(null, StoreErrorKind.Failed, error);
+    public static StoreResult Upstream(string error) => new(null, StoreErrorKind.Upstream, error);
 }

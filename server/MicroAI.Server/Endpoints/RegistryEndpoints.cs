@@ -189,6 +189,8 @@ internal static class RegistryEndpoints
     {
         StoreErrorKind.NotFound => new ApiError(StatusCodes.Status404NotFound, r.Error!, "invalid_request_error", null, "not_found"),
         StoreErrorKind.Invalid => ApiError.BadRequest(r.Error!, null),
+        // A gateway's answer for an upstream that failed: the request was fine and so is this server.
+        StoreErrorKind.Upstream => new ApiError(StatusCodes.Status502BadGateway, r.Error!, "server_error", "source", "source_unreachable"),
         _ => ApiError.Server(r.Error!, "registry_failure"),
     };
 

@@ -24,6 +24,8 @@ internal static class ErrorMapping
         ModelLookupError.NotFound => ApiError.ModelNotFound(lookup.Message!),
         ModelLookupError.NotATextModel => ApiError.BadRequest(lookup.Message!, "model", "model_not_supported"),
         ModelLookupError.NoCapacity => ApiError.Unavailable(lookup.Message!),
+        // The server's own model file is broken: a server-side problem (500), named so an operator sees which file and why.
+        ModelLookupError.InvalidModelFile => ApiError.Server(lookup.Message!, "invalid_model_file"),
         _ => ApiError.Server(lookup.Message ?? "The model could not be loaded.", "model_load_failed"),
     };
 }

@@ -24,7 +24,8 @@ internal static class ResponsesRequestMapper
             for (var i = 0; i < tools.Count; i++)
             {
                 var t = tools[i];
-                if (t.ValueKind != System.Text.Json.JsonValueKind.Object || !t.TryGetProperty("type", out var type) || type.GetString() != "function")
+                if (t.ValueKind != System.Text.Json.JsonValueKind.Object || !t.TryGetProperty("type", out var type)
+                    || type.ValueKind != System.Text.Json.JsonValueKind.String || type.GetString() != "function")
                     return ApiError.Unsupported($"tools[{i}].type", "Only function tools are supported in the Responses API here (no built-in web search, file search or computer use).");
                 var function = new System.Text.Json.Nodes.JsonObject();
                 foreach (var p in t.EnumerateObject())
@@ -36,10 +37,57 @@ internal static class ResponsesRequestMapper
             }
         }
         if (r.ToolChoice is { ValueKind: System.Text.Json.JsonValueKind.Object } choice && choice.TryGetProperty("name", out var chosen))
+        {
+            if (chosen.ValueKind != System.Text.Json.JsonValueKind.String)
+                return ApiError.BadRequest("Invalid type for 'tool_choice.name': expected a string.", "tool_choice.name", "invalid_type");
             chat.ToolChoice = Element(new System.Text.Json.Nodes.JsonObject { ["type"] = "function", ["function"] = new System.Text.Json.Nodes.JsonObject { ["name"] = chosen.GetString() } });
+        }
         else
             chat.ToolChoice = r.ToolChoice;
         return ToolsMapper.Map(chat, limits, out plan);
+    }
+
+    /// <summary>
+    /// OpenAI's limits on 'metadata': 16 pairs, keys up to 64 characters, values up to 512. Without them
+    /// a client could have megabytes echoed back in every response object (three times per stream).
+    /// </summary>
+    private static ApiError? MetadataError(Dictionary<string, string>? metadata)
+    {
+        const int MaxPairs = 16, MaxKey = 64, MaxValue = 512;
+        if (metadata is null)
+            return null;
+        if (metadata.Count > MaxPairs)
+            return ApiError.BadRequest($"Invalid 'metadata': {metadata.Count} pairs; at most {MaxPairs} are allowed.", "metadata");
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length > MaxKey)
+                return ApiError.BadRequest($"Invalid 'metadata': a key of {key.Length} characters; at most {MaxKey} are allowed.", "metadata");
+            if (value is null)
+                return ApiError.BadRequest($"Invalid 'metadata': the value of '{key}' must be a string.", "metadata", "invalid_type");
+            if (value.Length > MaxValue)
+                return ApiError.BadRequest($"Invalid 'metadata': the value of '{key}' has {value.Length} characters; at most {MaxValue} are allowed.", "metadata");
+        }
+        return null;
+    }
+
+    /// <summary>'text' is an object; its 'format' an object whose 'type' and 'name' are strings (the fuzz suite sent numbers there).</summary>
+    private static ApiError? TextFormatTypeError(System.Text.Json.JsonElement? value)
+    {
+        static ApiError Invalid(string param, string expected) => ApiError.BadRequest($"Invalid type for '{param}': expected {expected}.", param, "invalid_type");
+        if (value is not { } text || text.ValueKind == System.Text.Json.JsonValueKind.Null)
+            return null;
+        if (text.ValueKind != System.Text.Json.JsonValueKind.Object)
+            return Invalid("text", "an object");
+        if (!text.TryGetProperty("format", out var format) || format.ValueKind == System.Text.Json.JsonValueKind.Null)
+            return null;
+        if (format.ValueKind != System.Text.Json.JsonValueKind.Object)
+            return Invalid("text.format", "an object");
+        foreach (var field in (ReadOnlySpan<string>)["type", "name"])
+        {
+            if (format.TryGetProperty(field, out var v) && v.ValueKind is not (System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Null))
+                return Invalid($"text.format.{field}", "a string");
+        }
+        return null;
     }
 
     private static System.Text.Json.JsonElement Element(System.Text.Json.Nodes.JsonNode node)
@@ -83,10 +131,14 @@ internal static class ResponsesRequestMapper
             return overLimit;
         if (r.MaxOutputTokens is < 1)
             return ApiError.BadRequest($"Invalid 'max_output_tokens': {r.MaxOutputTokens}. Expected a value of at least 1.", "max_output_tokens");
+        if (MetadataError(r.Metadata) is { } metadataError)
+            return metadataError;
         if (MapTools(r, limits, out var toolPlan) is { } toolsError)
             return toolsError;
         string? grammar = null;
-        if (r.Text is { ValueKind: System.Text.Json.JsonValueKind.Object } text && text.TryGetProperty("format", out var format))
+        if (TextFormatTypeError(r.Text) is { } textError)
+            return textError;
+        if (r.Text is { ValueKind: System.Text.Json.JsonValueKind.Object } text && text.TryGetProperty("format", out var format) && format.ValueKind != System.Text.Json.JsonValueKind.Null)
         {
             // The Responses API flattens json_schema's fields into text.format itself.
             var dto = new ResponseFormatDto

@@ -45,7 +45,7 @@ internal static partial class ToolsMapper
         {
             if (tc.ValueKind == JsonValueKind.String && tc.GetString() is "none" or "auto" or "required")
                 choice = tc.GetString()!;
-            else if (tc.ValueKind == JsonValueKind.Object && tc.TryGetProperty("function", out var cf) && cf.TryGetProperty("name", out var cn) && cn.ValueKind == JsonValueKind.String)
+            else if (tc.ValueKind == JsonValueKind.Object && tc.TryGetProperty("function", out var cf) && cf.ValueKind == JsonValueKind.Object && cf.TryGetProperty("name", out var cn) && cn.ValueKind == JsonValueKind.String)
                 choice = "function:" + cn.GetString();
             else
                 return ApiError.BadRequest("'tool_choice' must be \"none\", \"auto\", \"required\" or {\"type\": \"function\", \"function\": {\"name\": …}}.", "tool_choice");

@@ -20,12 +20,36 @@ internal static class JsonBody
     {
         var limits = request.HttpContext.RequestServices.GetService<IOptions<RequestLimits>>()?.Value ?? s_defaultLimits;
         // A declared length over the limit is refused before a byte is read; a chunked body that grows
-        // past it is stopped by Kestrel's MaxRequestBodySize (the same number) below.
+        // past it is stopped by Kestrel's MaxRequestBodySize (the same number) while it is read.
         if (request.ContentLength > limits.MaxRequestBodyBytes)
             return (null, limits.BodyTooLarge(request.ContentLength));
+
+        // The whole body is read first (the serializer buffered a whole object anyway) so its text can
+        // be checked before it is bound: see JsonTextCheck.
+        ReadOnlyMemory<byte> body;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(request.Body, WithDepth(typeInfo, limits.MaxJsonDepth), request.HttpContext.RequestAborted);
+            // Sized from Content-Length up to 64 KiB (chat bodies are mostly smaller): a client that claims
+            // a large body and never sends it holds no more than that; real large bodies grow as they arrive.
+            var buffer = new MemoryStream(request.ContentLength is > 0 and <= 64 << 10 ? (int)request.ContentLength.Value : 64 << 10);
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, limits.BodyTooLarge(request.ContentLength));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (null, new ApiError(ex.StatusCode, ex.Message, "invalid_request_error", null, "invalid_body"));
+        }
+        try
+        {
+            var info = WithDepth(typeInfo, limits.MaxJsonDepth);
+            var options = info.Options;
+            if (JsonTextCheck.Check(body.Span, new JsonReaderOptions { MaxDepth = limits.MaxJsonDepth, CommentHandling = options.ReadCommentHandling, AllowTrailingCommas = options.AllowTrailingCommas }) is { } textError)
+                return (null, textError);
+            var value = JsonSerializer.Deserialize(body.Span, info);
             return value is null
                 ? (null, ApiError.BadRequest("The request body must be a JSON object.", null, "invalid_json"))
                 : (value, null);
@@ -39,14 +63,6 @@ internal static class JsonBody
         catch (JsonException ex)
         {
             return (null, FromJsonException(ex));
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, limits.BodyTooLarge(request.ContentLength));
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return (null, new ApiError(ex.StatusCode, ex.Message, "invalid_request_error", null, "invalid_body"));
         }
     }
 

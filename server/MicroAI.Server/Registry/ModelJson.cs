@@ -32,6 +32,7 @@ internal static class ModelJson
         w.WriteBoolean("has_chat_template", !string.IsNullOrEmpty(m?.ChatTemplate) || !string.IsNullOrEmpty(e.Settings.ChatTemplate));
         w.WriteString("modified", e.CreatedUtc);
         if (loaded is { } l) w.WriteBoolean("loaded", l);
+        WriteIf(w, "error", e.Problem);
         w.WriteEndObject();
     }
 

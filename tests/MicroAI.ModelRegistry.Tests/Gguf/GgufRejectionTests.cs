@@ -145,6 +145,8 @@ public sealed class GgufRejectionTests
         { "alignment 0", new GgufWriter().Add("general.alignment", 0u).ToArray(), "0 is not a power of two" },
         { "misaligned tensor", GgufWriter.Raw(1, 0, w => { Tensor(w, "t", 0, 8, 4); w.Write(new byte[200]); }), "misaligned tensor data in tensor info 0 ('t') at offset 24: data offset 8" },
         { "data past the end", GgufWriter.Raw(1, 0, w => { Tensor(w, "t", 0, 0, 1000); w.Write(new byte[200]); }), "truncated tensor data in tensor info 0 ('t') at offset 24: 4000 bytes at data offset 0" },
+        { "overlapping tensors", GgufWriter.Raw(2, 0, w => { Tensor(w, "a", 0, 0, 16); Tensor(w, "b", 0, 32, 16); w.Write(new byte[200]); }), "overlapping tensor data in tensor info 1 ('b') at offset 57: data offset 32 lies inside tensor 'a' (data bytes 0 to 64)" },
+        { "same offset twice", GgufWriter.Raw(2, 0, w => { Tensor(w, "b", 0, 64, 8); Tensor(w, "a", 0, 64, 8); w.Write(new byte[200]); }), "overlapping tensor data" },
         { "unknown type past the end", GgufWriter.Raw(1, 0, w => { Tensor(w, "t", 77, 1024, 4); w.Write(new byte[200]); }), "truncated tensor data in tensor info 0 ('t')" },
         { "partial Q8_0 block", GgufWriter.Raw(1, 0, w => { Tensor(w, "t", 8, 0, 31); w.Write(new byte[200]); }), "partial block in tensor info 0 ('t') at offset 33: a row of 31 elements is not a whole number of Q8_0 blocks of 32" },
         { "removed Q4_2", GgufWriter.Raw(1, 0, w => { Tensor(w, "t", 4, 0, 32); w.Write(new byte[200]); }), "unsupported ggml type in tensor info 0 ('t') at offset 45" },

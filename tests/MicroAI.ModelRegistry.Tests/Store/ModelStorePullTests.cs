@@ -227,7 +227,7 @@ public sealed class ModelStorePullTests : IAsyncLifetime
     /// </summary>
     [Theory]
     [InlineData("/v404/stories260K.gguf", 0, StoreErrorKind.Invalid)]
-    [InlineData("/digest/stories260K.gguf", 403, StoreErrorKind.Failed)]
+    [InlineData("/digest/stories260K.gguf", 403, StoreErrorKind.Upstream)]
     [InlineData("/not found/stories260K.gguf", 0, StoreErrorKind.Invalid)]
     public async Task The_error_kind_does_not_depend_on_words_in_the_url(string path, int status, StoreErrorKind expected)
     {
