@@ -120,7 +120,8 @@ internal sealed record MetricsSample(
     [property: JsonPropertyName("threads")] long Threads,
     [property: JsonPropertyName("gc_heap_bytes")] long GcHeapBytes,
     [property: JsonPropertyName("busy_slots")] long BusySlots,
-    [property: JsonPropertyName("queue_depth")] long QueueDepth)
+    [property: JsonPropertyName("queue_depth")] long QueueDepth,
+    [property: JsonPropertyName("prompt_cache_bytes")] long PromptCacheBytes)
 {
     public static async Task<MetricsSample?> ScrapeAsync(HttpClient http, Uri baseUri, double seconds)
     {
@@ -147,6 +148,6 @@ internal sealed record MetricsSample(
         }
         long G(string m) => (long)v.GetValueOrDefault(m);
         return new MetricsSample(seconds, G("process_resident_memory_bytes"), G("process_open_fds"), G("process_threads"),
-            G("dotnet_gc_heap_bytes"), G("microai_busy_slots"), G("microai_queue_depth"));
+            G("dotnet_gc_heap_bytes"), G("microai_busy_slots"), G("microai_queue_depth"), G("microai_prompt_cache_bytes"));
     }
 }

@@ -45,6 +45,11 @@ internal sealed record SoakReport(
                 SeriesSummary.Of("open_fds", steady, s => s.OpenFds),
                 SeriesSummary.Of("threads", steady, s => s.Threads),
                 SeriesSummary.Of("gc_heap_mib", steady, s => s.GcHeapBytes / 1048576.0),
+                // The host-RAM prompt cache grows by design up to MicroAI:PromptCacheMiB (managed
+                // arrays, so it shows in RSS and the GC heap); what is left once it is taken out is
+                // what a leak would move.
+                SeriesSummary.Of("prompt_cache_mib", steady, s => s.PromptCacheBytes / 1048576.0),
+                SeriesSummary.Of("rss_minus_cache_mib", steady, s => (s.ResidentBytes - s.PromptCacheBytes) / 1048576.0),
             ],
             end?.BusySlots ?? -1, end?.QueueDepth ?? -1, samples);
     }
