@@ -29,7 +29,7 @@ exe=$(command -v "${cmd[0]}")
 dir=$(dirname "$(readlink -f "$exe")")
 echo "binary: $(du -sh --apparent-size "$exe" | cut -f1); its folder (natives beside it): $(du -sh --apparent-size "$dir" | cut -f1)"
 
-starts=(); rss=()
+starts=(); rss=(); cpus=()
 for i in $(seq 1 "$runs"); do
   t0=$(date +%s%N)
   "${cmd[@]}" >/tmp/footprint-server.log 2>&1 &
@@ -41,13 +41,16 @@ for i in $(seq 1 "$runs"); do
     sleep 0.005
   done
   t1=$(date +%s%N)
+  # CPU time spent until then (utime + stime, clock ticks): on a shared machine wall time includes
+  # waiting for a core, CPU time does not, so it is the steadier of the two.
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat" 2>/dev/null || echo 0)
   if [ "$ok" != 1 ]; then echo "no /health 200; log:"; cat /tmp/footprint-server.log; kill "$pid" 2>/dev/null || true; exit 1; fi
   sleep "$idle"
   kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   ms=$(( (t1 - t0) / 1000000 )); mb=$(( kb / 1024 ))
-  echo "run $i: start to /health 200 ${ms} ms, idle RSS ${mb} MB"
-  starts+=("$ms"); rss+=("$mb")
+  echo "run $i: start to /health 200 ${ms} ms (CPU ${cpu} ms), idle RSS ${mb} MB"
+  starts+=("$ms"); rss+=("$mb"); cpus+=("$cpu")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "median: start ${starts:+$(median "${starts[@]}")} ms, idle RSS $(median "${rss[@]}") MB"
+echo "median: start $(median "${starts[@]}") ms (CPU $(median "${cpus[@]}") ms), idle RSS $(median "${rss[@]}") MB"
