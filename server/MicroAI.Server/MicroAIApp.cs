@@ -80,6 +80,7 @@ public static class MicroAIApp
         app.MapRerank();
         app.MapRegistry();
         app.MapDevices();
+        app.MapCachePrefixes();
         app.MapMetrics();
         // Unknown routes answer in OpenAI's error shape. The plain fallback skips paths that look
         // like files (so Swagger UI's assets still resolve); under /v1 every path gets the JSON 404.
