@@ -26,6 +26,33 @@ public static class LlamaRuntime
     public static IReadOnlyList<LlamaDevice> Devices { get; private set; } = [];
     public static string NativeDirectory => LlamaLibraryResolver.NativeDirectory;
 
+    /// <summary>
+    /// The libraries the engine cannot start without (libllama, libggml, libggml-base), as found in
+    /// <paramref name="nativeDirectory"/> (default: beside the server); a missing one maps to null.
+    /// Looks at files only, loads nothing, so a start-up check can name what is wrong in one line.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string? Path)> LocateRequiredLibraries(string? nativeDirectory)
+    {
+        var dir = string.IsNullOrEmpty(nativeDirectory) ? AppContext.BaseDirectory : Path.GetFullPath(nativeDirectory);
+        return [.. new[] { LlamaNative.LlamaLib, LlamaNative.GgmlLib, LlamaNative.GgmlBaseLib }
+            .Select(name => (name, LlamaLibraryResolver.Find(dir, name)))];
+    }
+
+    /// <summary>The ggml backend libraries in the folder (cpu variants, cuda, vulkan, metal ...), by backend name.</summary>
+    public static IReadOnlyList<string> LocateBackends(string? nativeDirectory)
+    {
+        var dir = string.IsNullOrEmpty(nativeDirectory) ? AppContext.BaseDirectory : Path.GetFullPath(nativeDirectory);
+        if (!Directory.Exists(dir))
+            return [];
+        // libggml-cpu-haswell.so, ggml-cuda.dll → "cpu-haswell", "cuda"; libggml-base is not a backend.
+        return [.. Directory.EnumerateFiles(dir, "*ggml-*")
+            .Select(f => Path.GetFileName(f))
+            .Where(f => f.EndsWith(".so", StringComparison.Ordinal) || f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".dylib", StringComparison.Ordinal))
+            .Select(f => f[(f.IndexOf("ggml-", StringComparison.Ordinal) + 5)..f.LastIndexOf('.')])
+            .Where(b => b != "base")
+            .Order(StringComparer.Ordinal)];
+    }
+
     public static unsafe void EnsureInitialised(string? nativeDirectory, ILoggerFactory loggerFactory)
     {
         lock (s_gate)

@@ -100,6 +100,7 @@ public static class MicroAIApp
         app.MapRegistry();
         app.MapDevices();
         app.MapResidency();
+        app.MapCachePrefixes();
         app.MapMetrics();
         // Unknown routes answer in OpenAI's error shape. The plain fallback skips paths that look
         // like files (so Swagger UI's assets still resolve); under /v1 every path gets the JSON 404.

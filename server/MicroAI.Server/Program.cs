@@ -1,4 +1,8 @@
+using MicroAI.Backends;
+using MicroAI.Backends.Onnx;
 using MicroAI.Server;
+using MicroAI.Server.Hosting;
+using Microsoft.Extensions.Options;
 using MicroAI.Server.Cli;
 
 // `microai pull|list|show|rm|tag|import|prune|serve ...` runs the CLI; anything else (no arguments,
@@ -9,6 +13,18 @@ if (CliApp.IsCommand(args))
 try
 {
     var app = MicroAIApp.Build(args);
+    // One clear line and exit code 1 when a required native is missing or built for another
+    // platform, before listening: a server that answers 503 for ever is harder to diagnose in a
+    // container than one that does not start.
+    var natives = NativePreflight.Check(
+        app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.NativeDirectory,
+        app.Services.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value.NativeDirectory);
+    if (natives.Problem is not null)
+    {
+        Console.Error.WriteLine(natives.Problem);
+        return 1;
+    }
+    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MicroAI.Server.Startup").LogInformation("{Natives}", natives.Report);
     await app.RunAsync();
     return 0;
 }

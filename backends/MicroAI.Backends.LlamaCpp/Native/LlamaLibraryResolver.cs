@@ -23,9 +23,11 @@ internal static class LlamaLibraryResolver
     }
 
     /// <summary>Finds the file for a logical name, or null when it is not there.</summary>
-    public static string? Find(string name)
+    public static string? Find(string name) => Find(NativeDirectory, name);
+
+    /// <summary>Finds the file for a logical name in <paramref name="dir"/>, or null when it is not there.</summary>
+    public static string? Find(string dir, string name)
     {
-        var dir = NativeDirectory;
         if (!Directory.Exists(dir))
             return null;
         string[] exact = OperatingSystem.IsWindows() ? [$"{name}.dll", $"lib{name}.dll"]

@@ -38,6 +38,10 @@ public sealed class OnnxRuntimeEnvironment : IDisposable
         AvailableProviders = Array.AsReadOnly(OrtNative.GetAvailableProviders());
     }
 
+    /// <summary>The ONNX Runtime library in <paramref name="nativeDirectory"/> (default: beside the server), or null; loads nothing.</summary>
+    public static string? LocateLibrary(string? nativeDirectory) =>
+        Native.OrtLibraryResolver.Find(string.IsNullOrEmpty(nativeDirectory) ? AppContext.BaseDirectory : Path.GetFullPath(nativeDirectory));
+
     /// <summary>
     /// The process-wide environment, created on first use. Later calls return the same instance and
     /// ignore their arguments. Disposing it does nothing, since others may be using it.

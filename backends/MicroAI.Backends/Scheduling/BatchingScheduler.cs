@@ -40,6 +40,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private long _cachedPromptTokens;
     private long _promptCacheRestores;
     private long _stateCacheBytes;
+    private readonly ulong[][] _slotHashes;
+    private IReadOnlyCollection<ulong> _publishedHashes = new HashSet<ulong>();
 
     public BatchingScheduler(ITextModel model, IBatchDecoder decoder, SchedulerOptions options, ILogger logger)
     {
@@ -52,6 +54,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         for (var i = 0; i < _slotTokens.Length; i++)
             _slotTokens[i] = [];
         _slotLastUsed = new long[decoder.SlotCount];
+        _slotHashes = new ulong[decoder.SlotCount][];
+        Array.Fill(_slotHashes, []);
         _stateCache = options.PromptCacheBytes > 0 ? new PromptStateCache(options.PromptCacheBytes) : null;
         _thread = new Thread(Loop) { IsBackground = true, Name = $"scheduler:{model.Info.Id}" };
         _thread.Start();
@@ -60,6 +64,24 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     public SchedulerStats Stats => new(_slots.Length, Volatile.Read(ref _active), Volatile.Read(ref _queued),
         Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens), Interlocked.Read(ref _cachedPromptTokens),
         Interlocked.Read(ref _promptCacheRestores), Volatile.Read(ref _stateCacheBytes));
+
+    public IReadOnlyCollection<ulong> CachedPrefixHashes => Volatile.Read(ref _publishedHashes);
+
+    /// <summary>
+    /// Scheduler thread only: re-hashes one slot's tokens and publishes the union with the other
+    /// slots and the host-RAM cache as a new set (readers never see one being changed). Runs when a
+    /// slot is taken or freed: at most 64 SHA-256 blocks for a 4,096-token slot, tens of µs.
+    /// </summary>
+    private void PublishPrefixes(int slot)
+    {
+        _slotHashes[slot] = PrefixHashes.Compute(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[slot]));
+        var all = new HashSet<ulong>();
+        foreach (var hashes in _slotHashes)
+            all.UnionWith(hashes);
+        foreach (var entry in _stateCache?.Entries ?? [])
+            all.UnionWith(entry.PrefixHashes);
+        Volatile.Write(ref _publishedHashes, all);
+    }
 
     public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken)
     {
@@ -148,6 +170,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 for (var i = 0; i < _slots.Length; i++)
                 {
                     _slotTokens[i].Clear(); // the cache's state is unknown now; the next admission clears it
+                    _slotHashes[i] = [];
                     if (_slots[i] is { } seq)
                         Fail(seq, new GenerationError(GenerationErrorCode.EngineFailure, "The engine failed: " + ex.Message));
                 }
@@ -204,6 +227,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 _slotTokens[slot].Clear();
             }
             candidate.PromptDone = candidate.Position = candidate.CachedPromptTokens = prefix;
+            PublishPrefixes(slot);
             if (prefix > 0)
                 Interlocked.Add(ref _cachedPromptTokens, prefix);
             // n choices of one prompt: the first one prefills, the others copy its cache once it is done.
@@ -467,6 +491,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         {
             _slots[seq.Slot] = null;
             Interlocked.Decrement(ref _active);
+            PublishPrefixes(seq.Slot);
         }
         seq.Sampler?.Dispose();
         seq.Sampler = null;

@@ -21,6 +21,13 @@ public interface IGenerationScheduler : IAsyncDisposable
     /// until <see cref="IAsyncDisposable.DisposeAsync"/>. Returns once the loop has drained.
     /// </summary>
     void Stop(GenerationError reason);
+
+    /// <summary>
+    /// The <see cref="PrefixHashes"/> of every token prefix this scheduler's KV caches hold (slots,
+    /// and the host-RAM prompt cache), as last published by its thread: when a slot is freed or a
+    /// conversation is saved. For routing across replicas; may lag a running generation.
+    /// </summary>
+    IReadOnlyCollection<ulong> CachedPrefixHashes => [];
 }
 
 /// <summary>Either a running stream or an error; never both.</summary>

@@ -14,7 +14,13 @@ internal sealed class PromptStateCache(long budgetBytes)
     public int Count => _lru.Count;
     public long Hits { get; private set; }
 
-    public sealed record Entry(int[] Tokens, byte[] State);
+    public sealed record Entry(int[] Tokens, byte[] State)
+    {
+        /// <summary>Computed once, on the scheduler's thread, when the entry is made.</summary>
+        public ulong[] PrefixHashes { get; } = Scheduling.PrefixHashes.Compute(Tokens);
+    }
+
+    public IEnumerable<Entry> Entries => _lru;
 
     public void Add(int[] tokens, byte[] state)
     {

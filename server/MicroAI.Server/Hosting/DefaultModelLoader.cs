@@ -36,18 +36,8 @@ internal sealed class DefaultModelLoader(
             return;
         }
 
-        var models = catalog.List();
-        if (models.Count == 0)
-        {
-            _logger.LogWarning(
-                "No models found. Add one: start with --MicroAI:DefaultModel=/path/to/model.gguf " +
-                "(or the environment variable MicroAI__DefaultModel), or copy .gguf files into {ModelsDirectory}.",
-                registryOptions.Value.ResolveModelsDirectory());
-            readiness.MarkReady();
-            return;
-        }
-        _logger.LogInformation("Models: {Models}", string.Join(", ", models.Select(m => m.Id)));
-
+        // The devices are reported even with no model yet, so a container's log says at once
+        // whether the GPU was seen.
         try
         {
             LlamaRuntime.EnsureInitialised(engineOptions.Value.NativeDirectory, loggerFactory);
@@ -60,6 +50,18 @@ internal sealed class DefaultModelLoader(
             readiness.MarkFailed(ex.Message);
             return;
         }
+
+        var models = catalog.List();
+        if (models.Count == 0)
+        {
+            _logger.LogWarning(
+                "No models found. Add one: start with --MicroAI:DefaultModel=/path/to/model.gguf " +
+                "(or the environment variable MicroAI__DefaultModel), or copy .gguf files into {ModelsDirectory}.",
+                registryOptions.Value.ResolveModelsDirectory());
+            readiness.MarkReady();
+            return;
+        }
+        _logger.LogInformation("Models: {Models}", string.Join(", ", models.Select(m => m.Id)));
 
         if (catalog.DefaultModelId is not { } id)
         {
