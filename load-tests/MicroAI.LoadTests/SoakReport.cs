@@ -63,9 +63,9 @@ internal sealed record SoakReport(
         Console.WriteLine(string.Create(c, $"5xx: {Status5xx}    req/s {RequestsPerSecond:F2}    tok/s {TokensPerSecond:F1}"));
         Console.WriteLine(string.Create(c, $"ttft ms p50 {TtftP50:F1} p99 {TtftP99:F1}    inter-token ms p50 {ItlP50:F2} p99 {ItlP99:F2}"));
         Console.WriteLine();
-        Console.WriteLine("series (after warm-up)\tstart\tend\tmax\tslope/min");
+        Console.WriteLine("series (after warm-up)\tstart\tend\tmax\tslope/min\tslope/min (2nd half)");
         foreach (var s in Series)
-            Console.WriteLine(string.Create(c, $"{s.Name}\t{s.Start:F1}\t{s.End:F1}\t{s.Max:F1}\t{s.SlopePerMinute:F3}"));
+            Console.WriteLine(string.Create(c, $"{s.Name}\t{s.Start:F1}\t{s.End:F1}\t{s.Max:F1}\t{s.SlopePerMinute:F3}\t{s.SecondHalfSlopePerMinute:F3}"));
         Console.WriteLine(string.Create(c, $"after the load: busy slots {EndBusySlots}, queue {EndQueueDepth}"));
     }
 }
@@ -76,19 +76,30 @@ internal sealed record SeriesSummary(
     [property: JsonPropertyName("start")] double Start,
     [property: JsonPropertyName("end")] double End,
     [property: JsonPropertyName("max")] double Max,
-    [property: JsonPropertyName("slope_per_minute")] double SlopePerMinute)
+    [property: JsonPropertyName("slope_per_minute")] double SlopePerMinute,
+    [property: JsonPropertyName("second_half_slope_per_minute")] double SecondHalfSlopePerMinute)
 {
     public static SeriesSummary Of(string name, List<MetricsSample> samples, Func<MetricsSample, double> value)
     {
         if (samples.Count == 0)
-            return new SeriesSummary(name, 0, 0, 0, 0);
+            return new SeriesSummary(name, 0, 0, 0, 0, 0);
+        var ys = samples.Select(value).ToArray();
+        // The whole window includes caches filling up to their budgets and the GC settling on its
+        // heap size; the second half is where a leak shows as a slope and a plateau as ~0.
+        return new SeriesSummary(name, ys[0], ys[^1], ys.Max(), Slope(samples, value), Slope(samples[(samples.Count / 2)..], value));
+    }
+
+    /// <summary>Least-squares slope of the value against time, per minute.</summary>
+    private static double Slope(List<MetricsSample> samples, Func<MetricsSample, double> value)
+    {
+        if (samples.Count < 2)
+            return 0;
         var xs = samples.Select(s => s.Seconds / 60).ToArray();
         var ys = samples.Select(value).ToArray();
         var mx = xs.Average();
         var my = ys.Average();
         var sxx = xs.Sum(x => (x - mx) * (x - mx));
-        var slope = sxx > 0 ? xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / sxx : 0;
-        return new SeriesSummary(name, ys[0], ys[^1], ys.Max(), slope);
+        return sxx > 0 ? xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / sxx : 0;
     }
 }
 
