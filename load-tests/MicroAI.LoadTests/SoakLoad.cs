@@ -134,18 +134,7 @@ internal sealed record MetricsSample(
         {
             return null;
         }
-        var v = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.Length == 0 || line[0] == '#')
-                continue;
-            var space = line.LastIndexOf(' ');
-            var name = line[..space];
-            var brace = name.IndexOf('{', StringComparison.Ordinal);
-            var metric = brace < 0 ? name : name[..brace];
-            if (double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                v[metric] = v.GetValueOrDefault(metric) + value; // per-model gauges summed
-        }
+        var v = MicroAI.Tests.Shared.PrometheusText.SumByMetric(text);
         long G(string m) => (long)v.GetValueOrDefault(m);
         return new MetricsSample(seconds, G("process_resident_memory_bytes"), G("process_open_fds"), G("process_threads"),
             G("dotnet_gc_heap_bytes"), G("microai_busy_slots"), G("microai_queue_depth"), G("microai_prompt_cache_bytes"));

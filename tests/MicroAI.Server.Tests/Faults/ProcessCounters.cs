@@ -8,19 +8,7 @@ internal sealed record ProcessCounters(long ResidentBytes, long OpenFds, long Th
     public static async Task<ProcessCounters> ScrapeAsync(HttpClient http)
     {
         var text = await http.GetStringAsync("metrics");
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.Length == 0 || line[0] == '#')
-                continue;
-            var space = line.LastIndexOf(' ');
-            var name = line[..space];
-            var brace = name.IndexOf('{', StringComparison.Ordinal);
-            var metric = brace < 0 ? name : name[..brace];
-            var value = double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
-            // Per-model gauges are summed over models.
-            values[metric] = values.GetValueOrDefault(metric) + value;
-        }
+        var values = MicroAI.Tests.Shared.PrometheusText.SumByMetric(text);
         long Get(string metric) => values.TryGetValue(metric, out var v) ? (long)v : throw new InvalidOperationException($"/metrics has no {metric}:\n{text}");
         return new ProcessCounters(Get("process_resident_memory_bytes"), Get("process_open_fds"), Get("process_threads"),
             Get("dotnet_gc_heap_bytes"), Get("microai_busy_slots"), Get("microai_queue_depth"));
