@@ -35,12 +35,13 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     {
         var server = new ShortShutdownServer();
         await server.InitializeAsync();
-        var clock = Stopwatch.StartNew();
         Task<SseResponse>[] streams;
         TimeSpan stopTook;
+        // Lives until the streams have been read to their end: disposing it earlier would cancel the
+        // reads of answers the server has already written.
+        using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
         try
         {
-            using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
             streams = Enumerable.Range(0, Streams).Select(i => http.PostStreamAsync("v1/completions", new JsonObject
             {
                 ["model"] = ServerFixture.StoriesModel,
