@@ -25,7 +25,10 @@ internal static class ValueConverter
             case decimal m: return (double)m;
             case char c: return c.ToString();
             case JsonElement e: return FromElement(e, depth);
-            case JsonNode n: return FromElement(JsonSerializer.SerializeToElement(n), depth);
+            case JsonNode n:
+                // Through its text, not JsonSerializer: no reflection, so trimmed builds keep working.
+                using (var document = JsonDocument.Parse(n.ToJsonString()))
+                    return FromElement(document.RootElement, depth);
             case IDictionary dict:
                 var d = new PyDict();
                 foreach (DictionaryEntry entry in dict) d[Convert(entry.Key, depth + 1) ?? "None"] = Convert(entry.Value, depth + 1);

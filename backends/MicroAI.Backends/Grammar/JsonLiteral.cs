@@ -20,7 +20,14 @@ internal static class JsonLiteral
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    public static string Quote(string text) => JsonSerializer.Serialize(text, QuoteOptions);
+    /// <summary>The JSON string literal of <paramref name="text"/> (written, not serialised, so a trimmed build needs no reflection).</summary>
+    public static string Quote(string text)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, QuoteWriter))
+            writer.WriteStringValue(text);
+        return System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
 
-    private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions QuoteWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

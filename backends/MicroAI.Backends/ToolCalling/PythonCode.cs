@@ -22,7 +22,7 @@ internal static class PythonCode
             return new ToolCallCandidate(ToolName, json);
         }
 
-        return new ToolCallCandidate(ToolName, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["code"] = code }));
+        return new ToolCallCandidate(ToolName, new System.Text.Json.Nodes.JsonObject { ["code"] = code }.ToJsonString());
     }
 
     private static string StripEnd(string text)
