@@ -10,7 +10,7 @@ namespace MicroAI.Server.Tests.Security;
 
 /// <summary>A keyed server refuses every route but /health without a valid key, and scopes decide the rest.</summary>
 [Collection(KeyedServerCollection.Name)]
-public sealed class AuthenticationTests(KeyedServerFixture server)
+public sealed class AuthenticationTests(KeyedServerFixture server, Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>Every route the server maps (read from its endpoint table, so a route added later is covered too) plus unknown ones.</summary>
     public static IEnumerable<(string Method, string Path)> AllRoutes(IServiceProvider services)
@@ -35,10 +35,9 @@ public sealed class AuthenticationTests(KeyedServerFixture server)
     public async Task EveryRouteButHealth_RefusesARequestWithoutAKey()
     {
         var checkedRoutes = 0;
-        foreach (var (method, path) in AllRoutes(server.Services).Distinct())
+        var routes = AllRoutes(server.Services).Distinct().Where(r => r.Path != "/health").ToList();
+        foreach (var (method, path) in routes)
         {
-            if (path == "/health")
-                continue;
             foreach (var key in new[] { null, "mai_not-a-real-key", "" })
             {
                 using var request = KeyedServerFixture.Request(new HttpMethod(method), path, key, method is "POST" or "PUT" ? "{}" : null);
@@ -51,6 +50,8 @@ public sealed class AuthenticationTests(KeyedServerFixture server)
             }
         }
         Assert.True(checkedRoutes > 60, $"only {checkedRoutes} route/key combinations were checked");
+        output.WriteLine($"{routes.Count} method/route pairs × 3 (no key, wrong key, empty key) = {checkedRoutes} requests, every one 401: " +
+            string.Join(", ", routes.Select(r => r.Method + " " + r.Path)));
 
         using var health = await server.Http.GetAsync("health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
