@@ -50,7 +50,8 @@ internal static class HostileModelFiles
 
     private static byte[] Header(uint version, ulong tensors, ulong kvs) => Build(tensors, kvs, _ => { }, version);
 
-    private static byte[] Build(ulong tensors, ulong kvs, Action<BinaryWriter> body, uint version = 3)
+    /// <summary>A hand-built GGUF: "GGUF", the version, the two counts, then whatever <paramref name="body"/> writes.</summary>
+    internal static byte[] Build(ulong tensors, ulong kvs, Action<BinaryWriter> body, uint version = 3)
     {
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))

@@ -137,20 +137,8 @@ internal sealed class GgufWriter
     }
 
     /// <summary>The bytes of a hand-built (usually broken) file: "GGUF", the version and the two counts, then whatever <paramref name="body"/> writes.</summary>
-    public static byte[] Raw(ulong tensorCount, ulong kvCount, Action<BinaryWriter> body, uint version = 3)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write("GGUF"u8);
-            w.Write(version);
-            w.Write(tensorCount);
-            w.Write(kvCount);
-            body(w);
-        }
-
-        return ms.ToArray();
-    }
+    public static byte[] Raw(ulong tensorCount, ulong kvCount, Action<BinaryWriter> body, uint version = 3) =>
+        MicroAI.Tests.Shared.HostileModelFiles.Build(tensorCount, kvCount, body, version);
 
     private static void WriteValue(BinaryWriter w, GgufValue value)
     {
