@@ -20,7 +20,7 @@ internal static class ResponsesEndpoint
     private static async Task HandleAsync(HttpContext http, CompletionResponder responder, ResponseStore store, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ResponsesRequest);
-        if (error is null && (error = ResponsesRequestMapper.Map(request!, store, limits.Value, out var plan)) is null)
+        if (error is null && (error = ResponsesRequestMapper.Map(request!, store, limits.Value, Security.Caller.Of(http).Key?.Id, out var plan)) is null)
         {
             await responder.RespondAsync(http, plan);
             return;

@@ -6,22 +6,25 @@ namespace MicroAI.Server.Generation;
 /// <summary>
 /// Conversations of stored responses, for <c>previous_response_id</c>: in memory, the most recent
 /// <see cref="Capacity"/> responses (a local server restarts cleanly with nothing persisted;
-/// a client that needs history across restarts sends the whole input).
+/// a client that needs history across restarts sends the whole input). Each is kept with the API
+/// key that made it: on a keyed server another key's id is "not found", as on OpenAI across projects.
 /// </summary>
 internal sealed class ResponseStore
 {
     public const int Capacity = 1000;
 
-    private readonly ConcurrentDictionary<string, IReadOnlyList<ChatTurn>> _conversations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Owner, IReadOnlyList<ChatTurn> Turns)> _conversations = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
 
-    public void Save(string id, IReadOnlyList<ChatTurn> conversation)
+    /// <param name="owner">The API key's id, or null on a server without keys.</param>
+    public void Save(string id, string? owner, IReadOnlyList<ChatTurn> conversation)
     {
-        _conversations[id] = conversation;
+        _conversations[id] = (owner, conversation);
         _order.Enqueue(id);
         while (_order.Count > Capacity && _order.TryDequeue(out var old))
             _conversations.TryRemove(old, out _);
     }
 
-    public IReadOnlyList<ChatTurn>? Find(string id) => _conversations.TryGetValue(id, out var c) ? c : null;
+    public IReadOnlyList<ChatTurn>? Find(string id, string? owner) =>
+        _conversations.TryGetValue(id, out var c) && string.Equals(c.Owner, owner, StringComparison.Ordinal) ? c.Turns : null;
 }

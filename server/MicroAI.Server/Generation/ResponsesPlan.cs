@@ -11,6 +11,8 @@ internal sealed class ResponsesPlan
     public float? Temperature { get; init; }
     public float? TopP { get; init; }
     public bool Store { get; init; } = true;
+    /// <summary>The API key (id) the response is stored under; null without keys.</summary>
+    public string? Owner { get; init; }
     public string? PreviousResponseId { get; init; }
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     /// <summary>The conversation the model saw (previous responses' turns + this input), kept for previous_response_id.</summary>

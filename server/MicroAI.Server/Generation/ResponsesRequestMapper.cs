@@ -115,7 +115,7 @@ internal static class ResponsesRequestMapper
         return null;
     }
 
-    public static ApiError? Map(ResponsesRequest r, ResponseStore store, RequestLimits limits, out GenerationPlan plan)
+    public static ApiError? Map(ResponsesRequest r, ResponseStore store, RequestLimits limits, string? owner, out GenerationPlan plan)
     {
         plan = null!;
         if (r.Input is null)
@@ -162,7 +162,7 @@ internal static class ResponsesRequestMapper
         var conversation = new List<ChatTurn>();
         if (r.PreviousResponseId is { } previous)
         {
-            if (store.Find(previous) is not { } earlier)
+            if (store.Find(previous, owner) is not { } earlier)
                 return ApiError.BadRequest($"Previous response with id '{previous}' not found.", "previous_response_id", "previous_response_not_found");
             conversation.AddRange(earlier.Where(t => t.Role != "system" || r.Instructions is null));
         }
@@ -210,6 +210,7 @@ internal static class ResponsesRequestMapper
             Stream = r.Stream == true,
             Responses = new ResponsesPlan
             {
+                Owner = owner,
                 Id = "resp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)),
                 Instructions = r.Instructions,
                 MaxOutputTokens = r.MaxOutputTokens,

@@ -228,7 +228,7 @@ internal static class ResponsesWriter
     private static void Remember(State s, ResponseStore store)
     {
         if (s.Plan.Store)
-            store.Save(s.Plan.Id, [.. s.Plan.Conversation, new ChatTurn("assistant", s.MessageText)
+            store.Save(s.Plan.Id, s.Plan.Owner, [.. s.Plan.Conversation, new ChatTurn("assistant", s.MessageText)
             {
                 ToolCalls = s.Calls.Count == 0 ? null : s.Calls.Select(c => new ChatToolCall(c.Id, c.Name, c.ArgumentsJson)).ToList(),
             }]);

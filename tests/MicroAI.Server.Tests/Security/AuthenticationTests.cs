@@ -194,6 +194,27 @@ public sealed class AuthenticationTests(KeyedServerFixture server, Xunit.Abstrac
     }
 
     [Fact]
+    public async Task StoredResponses_BelongToTheKeyThatMadeThem()
+    {
+        using var first = KeyedServerFixture.Request(HttpMethod.Post, "/v1/responses", KeyedServerFixture.InferenceKey,
+            """{"model":"stories260K","input":"Once upon a time","max_output_tokens":3,"temperature":0}""");
+        using var created = await server.Http.SendAsync(first);
+        var id = (string?)System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"];
+        Assert.StartsWith("resp_", id);
+
+        var followUp = $$"""{"model":"stories260K","input":"and then","previous_response_id":"{{id}}","max_output_tokens":3,"temperature":0}""";
+        using (var other = KeyedServerFixture.Request(HttpMethod.Post, "/v1/responses", KeyedServerFixture.AdminKey, followUp))
+        using (var refused = await server.Http.SendAsync(other))
+        {
+            var text = await refused.Content.ReadAsStringAsync();
+            ErrorResponseTests.AssertError(refused, text, HttpStatusCode.BadRequest, "previous_response_id", "previous_response_not_found");
+        }
+        using (var same = KeyedServerFixture.Request(HttpMethod.Post, "/v1/responses", KeyedServerFixture.InferenceKey, followUp))
+        using (var continued = await server.Http.SendAsync(same))
+            Assert.True(continued.StatusCode == HttpStatusCode.OK, await continued.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Cors_IsOffByDefault()
     {
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/v1/chat/completions");
