@@ -40,8 +40,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private long _cachedPromptTokens;
     private long _promptCacheRestores;
     private long _stateCacheBytes;
-    private readonly ulong[][] _slotHashes;
-    private IReadOnlyCollection<ulong> _publishedHashes = new HashSet<ulong>();
+    private readonly int[][] _slotPrefixes;
+    private PrefixSnapshot _publishedPrefixes = new([], []);
 
     public BatchingScheduler(ITextModel model, IBatchDecoder decoder, SchedulerOptions options, ILogger logger)
     {
@@ -54,8 +54,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         for (var i = 0; i < _slotTokens.Length; i++)
             _slotTokens[i] = [];
         _slotLastUsed = new long[decoder.SlotCount];
-        _slotHashes = new ulong[decoder.SlotCount][];
-        Array.Fill(_slotHashes, []);
+        _slotPrefixes = new int[decoder.SlotCount][];
+        Array.Fill(_slotPrefixes, []);
         _stateCache = options.PromptCacheBytes > 0 ? new PromptStateCache(options.PromptCacheBytes) : null;
         _thread = new Thread(Loop) { IsBackground = true, Name = $"scheduler:{model.Info.Id}" };
         _thread.Start();
@@ -65,22 +65,34 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens), Interlocked.Read(ref _cachedPromptTokens),
         Interlocked.Read(ref _promptCacheRestores), Volatile.Read(ref _stateCacheBytes));
 
-    public IReadOnlyCollection<ulong> CachedPrefixHashes => Volatile.Read(ref _publishedHashes);
+    /// <summary>Hashed on the reader's thread (a router's occasional poll), not the scheduler's.</summary>
+    public IReadOnlyCollection<ulong> CachedPrefixHashes
+    {
+        get
+        {
+            var snapshot = Volatile.Read(ref _publishedPrefixes);
+            var all = new HashSet<ulong>();
+            foreach (var tokens in snapshot.Slots)
+                all.UnionWith(PrefixHashes.Compute(tokens));
+            foreach (var entry in snapshot.Cached)
+                all.UnionWith(entry.PrefixHashes);
+            return all;
+        }
+    }
+
+    /// <summary>What the KV caches hold, as immutable arrays a reader on another thread may hash.</summary>
+    private sealed record PrefixSnapshot(int[][] Slots, PromptStateCache.Entry[] Cached);
 
     /// <summary>
-    /// Scheduler thread only: re-hashes one slot's tokens and publishes the union with the other
-    /// slots and the host-RAM cache as a new set (readers never see one being changed). Runs when a
-    /// slot is taken or freed: at most 64 SHA-256 blocks for a 4,096-token slot, tens of µs.
+    /// Scheduler thread only, when a slot is taken or freed: copies that slot's whole-block tokens
+    /// (a memcpy of at most 16 KB for 4,096 tokens) and publishes a new snapshot; nothing is hashed
+    /// here, so the step loop pays no SHA-256 for a route nobody may ask for.
     /// </summary>
     private void PublishPrefixes(int slot)
     {
-        _slotHashes[slot] = PrefixHashes.Compute(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[slot]));
-        var all = new HashSet<ulong>();
-        foreach (var hashes in _slotHashes)
-            all.UnionWith(hashes);
-        foreach (var entry in _stateCache?.Entries ?? [])
-            all.UnionWith(entry.PrefixHashes);
-        Volatile.Write(ref _publishedHashes, all);
+        var tokens = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[slot]);
+        _slotPrefixes[slot] = tokens[..(tokens.Length / PrefixHashes.BlockTokens * PrefixHashes.BlockTokens)].ToArray();
+        Volatile.Write(ref _publishedPrefixes, new PrefixSnapshot([.. _slotPrefixes], _stateCache?.Entries.ToArray() ?? []));
     }
 
     public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken)
@@ -170,7 +182,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 for (var i = 0; i < _slots.Length; i++)
                 {
                     _slotTokens[i].Clear(); // the cache's state is unknown now; the next admission clears it
-                    _slotHashes[i] = [];
+                    _slotPrefixes[i] = [];
                     if (_slots[i] is { } seq)
                         Fail(seq, new GenerationError(GenerationErrorCode.EngineFailure, "The engine failed: " + ex.Message));
                 }

@@ -16,8 +16,13 @@ internal sealed class PromptStateCache(long budgetBytes)
 
     public sealed record Entry(int[] Tokens, byte[] State)
     {
-        /// <summary>Computed once, on the scheduler's thread, when the entry is made.</summary>
-        public ulong[] PrefixHashes { get; } = Scheduling.PrefixHashes.Compute(Tokens);
+        private ulong[]? _prefixHashes;
+
+        /// <summary>
+        /// Computed on first use by whoever asks (the prefix route's reader), then kept: the tokens
+        /// never change, so two threads racing here compute the same array.
+        /// </summary>
+        public ulong[] PrefixHashes => Volatile.Read(ref _prefixHashes) ?? (_prefixHashes = Scheduling.PrefixHashes.Compute(Tokens));
     }
 
     public IEnumerable<Entry> Entries => _lru;
