@@ -37,7 +37,7 @@ public static class MicroAIApp
             .Validate(o => !o.Validate().Any(), "Invalid MicroAI engine options")
             .ValidateOnStart();
 
-        // Request limits: bound once, checked at start like the engine options (ThrowOnInvalidLimits).
+        // Request limits: bound once, checked at start with the other options (ThrowOnInvalidConfiguration).
         var limitsSection = builder.Configuration.GetSection(RequestLimits.SectionName);
         builder.Services.Configure<RequestLimits>(limitsSection);
         var limits = limitsSection.Get<RequestLimits>() ?? new RequestLimits();
@@ -72,8 +72,7 @@ public static class MicroAIApp
         });
 
         var app = builder.Build();
-        ThrowOnInvalidEngineOptions(app);
-        ThrowOnInvalidLimits(limits);
+        ThrowOnInvalidConfiguration(app, limits);
 
         // A bug must still answer in OpenAI's shape (and log), never with an empty 500.
         app.UseExceptionHandler(failed => failed.Run(context =>
@@ -113,17 +112,11 @@ public static class MicroAIApp
     private static Task NotFound(HttpContext http) =>
         OpenAI.ApiError.NotFound($"Unknown endpoint: {http.Request.Method} {http.Request.Path}.").WriteResponseAsync(http.Response);
 
-    private static void ThrowOnInvalidLimits(RequestLimits limits)
+    /// <summary>Every problem of the engine, limits and security options in one message (exit code 2), before anything listens.</summary>
+    private static void ThrowOnInvalidConfiguration(WebApplication app, RequestLimits limits)
     {
-        var problems = limits.Validate().ToList();
-        if (problems.Count > 0)
-            throw new InvalidOperationException("Invalid configuration:\n  " + string.Join("\n  ", problems));
-    }
-
-    private static void ThrowOnInvalidEngineOptions(WebApplication app)
-    {
-        var options = app.Configuration.GetSection("MicroAI").Get<EngineOptions>() ?? new EngineOptions();
-        var problems = options.Validate().Concat(app.Configuration.ValidateSecurity()).ToList();
+        var engine = app.Configuration.GetSection("MicroAI").Get<EngineOptions>() ?? new EngineOptions();
+        var problems = engine.Validate().Concat(limits.Validate()).Concat(app.Configuration.ValidateSecurity()).ToList();
         if (problems.Count > 0)
             throw new InvalidOperationException("Invalid configuration:\n  " + string.Join("\n  ", problems));
     }

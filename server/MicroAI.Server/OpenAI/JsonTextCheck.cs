@@ -20,6 +20,10 @@ internal static class JsonTextCheck
         if (!Utf8.IsValid(body))
             return ApiError.BadRequest($"The request body is not valid UTF-8 (at byte {FirstInvalidByte(body)}).", null, "invalid_json");
 
+        // Only a \u escape can decode to a lone surrogate (raw bytes would have failed the UTF-8 check),
+        // and most bodies have none: one vectorised search spares them a second pass of the reader.
+        if (body.IndexOf("\\u"u8) < 0)
+            return null;
         var reader = new Utf8JsonReader(body, options);
         char[]? scratch = null;
         try

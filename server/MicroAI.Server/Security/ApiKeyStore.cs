@@ -59,10 +59,14 @@ public sealed class ApiKeyStore
         }
     }
 
-    /// <summary>The key whose hash matches, or null. Every stored hash is compared, in constant time each, so timing tells nothing about which or how many bytes matched.</summary>
+    /// <summary>
+    /// The key whose hash matches, or null. Every stored hash is compared, in constant time each, so
+    /// timing tells nothing about which or how many bytes matched. Uses the keys as of the last
+    /// <see cref="AuthenticationRequired"/> check, which the middleware makes first on every request
+    /// (one stat of the key file per request, not two).
+    /// </summary>
     public ApiKey? Authenticate(ReadOnlySpan<char> presented)
     {
-        Refresh();
         if (presented.IsEmpty || presented.Length > 512)
             return null;
         Span<byte> utf8 = stackalloc byte[presented.Length * 3];
