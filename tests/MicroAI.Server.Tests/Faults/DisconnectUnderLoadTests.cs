@@ -29,6 +29,7 @@ public sealed class DisconnectUnderLoadTests(FaultServerFixture server, ITestOut
         var finished = 0;
         ProcessCounters? before = null;
         var poolBefore = 0;
+        var fdsBefore = new List<string>();
         long heapBefore = 0;
         var heaps = new List<long>();
         for (var round = 0; round < Rounds; round++)
@@ -41,7 +42,7 @@ public sealed class DisconnectUnderLoadTests(FaultServerFixture server, ITestOut
             heaps.Add(heap);
             output.WriteLine($"round {round}: {outcomes.Count(o => !o)} cancelled, {outcomes.Count(o => o)} finished; {after}; heap after full GC {heap / 1048576.0:F2} MiB");
             if (round == 0)
-                (before, poolBefore) = (after, ThreadPool.ThreadCount);
+                (before, poolBefore, fdsBefore) = (after, ThreadPool.ThreadCount, FdTargets());
             if (round == 1)
                 heapBefore = heap; // round 0's heap still holds the start-up's garbage
         }
@@ -52,7 +53,7 @@ public sealed class DisconnectUnderLoadTests(FaultServerFixture server, ITestOut
         Assert.True(stopped >= Rounds * ClientsPerRound / 2, $"only {stopped} requests were cancelled; the test must mostly cancel");
         Assert.Equal(0, end.BusySlots);
         Assert.Equal(0, end.QueueDepth);
-        Assert.True(end.OpenFds <= before!.OpenFds + FdTolerance, $"open fds {before.OpenFds} → {end.OpenFds}");
+        Assert.True(end.OpenFds <= before!.OpenFds + FdTolerance, $"open fds {before.OpenFds} → {end.OpenFds}; new: {string.Join(", ", FdTargets().Except(fdsBefore))}");
         Assert.True(end.Threads - poolEnd <= before.Threads - poolBefore + ThreadTolerance,
             $"threads outside the pool {before.Threads - poolBefore} → {end.Threads - poolEnd} (all threads {before.Threads} → {end.Threads})");
         Assert.True(heaps[^1] - heapBefore < HeapGrowthLimit, $"managed heap {heapBefore} → {heaps[^1]} bytes over {Rounds - 2} rounds");
@@ -143,6 +144,25 @@ public sealed class DisconnectUnderLoadTests(FaultServerFixture server, ITestOut
                 return (c, pool);
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>What this process's descriptors point at (socket:[inode], pipe:[…], paths), to name a leak when there is one.</summary>
+    private static List<string> FdTargets()
+    {
+        var targets = new List<string>();
+        if (!OperatingSystem.IsLinux())
+            return targets;
+        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                targets.Add(new FileInfo(fd).LinkTarget ?? fd);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return targets;
     }
 
     private static long ManagedHeapAfterFullCollection()
