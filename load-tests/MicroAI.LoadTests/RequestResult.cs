@@ -14,6 +14,9 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
     /// <summary>The client walked away on purpose (soak's cancelled share); not a failure.</summary>
     public bool Cancelled { get; init; }
 
+    /// <summary>usage.prompt_tokens as the server reported it (0 when it did not).</summary>
+    public int PromptTokens { get; init; }
+
     /// <summary>The stream carried an error event after its 200.</summary>
     public bool StreamError { get; init; }
 
@@ -21,8 +24,9 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
     public string StatusClass => Cancelled ? "cancelled" : StreamError ? "stream_error" : Status == 0 ? "no_answer" : $"{Status / 100}xx";
 
     /// <summary>
-    /// Runs one request; a connection the server dropped before answering is retried once, other
-    /// failures are counted. With <paramref name="cancelAfter"/> the client walks away at that point.
+    /// Runs one request; a connection the server dropped before answering is retried (up to three
+    /// times: llama-server closes a keep-alive connection after a few requests, and the client may
+    /// have picked it from its pool just then), other failures are counted. With <paramref name="cancelAfter"/> the client walks away at that point.
     /// </summary>
     public static async Task<RequestResult> RunAsync(HttpClient http, Uri baseUri, string model, string prompt, int maxTokens, CancellationToken ct,
         TimeSpan? cancelAfter = null)
@@ -40,12 +44,12 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
             {
                 return new RequestResult(true, 0, 0, 0, 0, [], "") { Cancelled = true, Status = 200 };
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException && attempt == 0)
+            catch (Exception ex) when (ex is HttpRequestException or IOException && attempt < 3)
             {
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
-                return new RequestResult(false, 0, 0, 0, 0, [], ex.Message);
+                return new RequestResult(false, 0, 0, 0, 0, [], ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message);
             }
         }
     }
@@ -74,7 +78,7 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
         double first = -1, last = -1;
         var gaps = new List<double>(maxTokens);
         var chunks = 0;
-        int? tokens = null, cached = null;
+        int? tokens = null, cached = null, promptTokens = null;
         var text = new StringBuilder();
         while (await reader.ReadLineAsync(ct) is { } line)
         {
@@ -90,6 +94,8 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
             if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
             {
                 tokens = usage.GetProperty("completion_tokens").GetInt32();
+                if (usage.TryGetProperty("prompt_tokens", out var p) && p.ValueKind == JsonValueKind.Number)
+                    promptTokens = p.GetInt32();
                 if (usage.TryGetProperty("prompt_tokens_details", out var details) && details.ValueKind == JsonValueKind.Object
                     && details.TryGetProperty("cached_tokens", out var c) && c.ValueKind == JsonValueKind.Number)
                     cached = c.GetInt32();
@@ -107,6 +113,6 @@ internal sealed record RequestResult(bool Ok, int Tokens, int CachedTokens, doub
                 text.Append(s);
             }
         }
-        return new RequestResult(true, tokens ?? chunks, cached ?? 0, Math.Max(first, 0), sw.Elapsed.TotalMilliseconds, gaps, text.ToString()) { Status = (int)response.StatusCode };
+        return new RequestResult(true, tokens ?? chunks, cached ?? 0, Math.Max(first, 0), sw.Elapsed.TotalMilliseconds, gaps, text.ToString()) { Status = (int)response.StatusCode, PromptTokens = promptTokens ?? 0 };
     }
 }

@@ -20,8 +20,9 @@ internal sealed class Workload(int seed, int promptWords, int sharedPrefixWords)
     public string Prompt(int client, int turn) =>
         (_shared.Length > 0 ? _shared + " " : "") + Words(new Random(HashCode.Combine(seed, client, turn)), promptWords);
 
-    public string NextTurn(string previousPrompt, string answer, int client, int turn) =>
-        previousPrompt + answer + " " + Words(new Random(HashCode.Combine(seed, client, turn, 7)), Math.Max(8, promptWords / 4));
+    /// <summary>The next turn's prompt: the whole conversation so far plus <paramref name="words"/> new words (default: a quarter of the first prompt, at least 8).</summary>
+    public string NextTurn(string previousPrompt, string answer, int client, int turn, int? words = null) =>
+        previousPrompt + answer + " " + Words(new Random(HashCode.Combine(seed, client, turn, 7)), words ?? Math.Max(8, promptWords / 4));
 
     private static string Words(Random random, int count) =>
         string.Join(' ', Enumerable.Range(0, count).Select(_ => s_words[random.Next(s_words.Length)]));
