@@ -21,6 +21,9 @@ public sealed class EngineOptions
     /// <summary>Most tokens per decode call (prompt chunk size).</summary>
     public int BatchSize { get; set; } = 512;
 
+    /// <summary>Most prompt tokens per decode step while other requests are running (chunked prefill; lower: faster first tokens under load, higher: smoother streams); 0 = BatchSize.</summary>
+    public int PrefillChunkTokens { get; set; } = 64;
+
     /// <summary>Whether a chat request (and /apply-template) may carry its own Jinja <c>chat_template</c> (rendered sandboxed).</summary>
     public bool AllowRequestChatTemplates { get; set; } = true;
 
@@ -52,6 +55,7 @@ public sealed class EngineOptions
         if (Threads < 0) yield return "MicroAI:Threads must be 0 (all cores) or positive.";
         if (GpuLayers < -1) yield return "MicroAI:GpuLayers must be -1 (all), 0 (none) or a layer count.";
         if (BatchSize is < 1 or > 65536) yield return "MicroAI:BatchSize must be between 1 and 65536.";
+        if (PrefillChunkTokens < 0) yield return "MicroAI:PrefillChunkTokens must be 0 (the batch size) or positive.";
         if (MaxQueuedRequests < 0) yield return "MicroAI:MaxQueuedRequests must be 0 or positive.";
         if (RequestTimeoutSeconds < 0) yield return "MicroAI:RequestTimeoutSeconds must be 0 (no limit) or positive.";
         if (PromptCacheMiB < 0) yield return "MicroAI:PromptCacheMiB must be 0 (off) or positive.";

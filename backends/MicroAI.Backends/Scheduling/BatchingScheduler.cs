@@ -18,6 +18,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<Sequence> _queue = new();
     private readonly Sequence?[] _slots;
+    // Admitted sequences whose prompt is not fully in the cache yet, oldest first (scheduler thread only).
+    private readonly List<Sequence> _prefilling = [];
     // What each slot's KV cache holds, position by position; kept after its sequence finishes so
     // the next request with the same prefix (the next turn of a chat) decodes only what is new.
     private readonly List<int>[] _slotTokens;
@@ -245,6 +247,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             // n choices of one prompt: the first one prefills, the others copy its cache once it is done.
             if (prefix < candidate.Prompt.Length - 1)
                 candidate.Leader = FindLeader(candidate);
+            _prefilling.Add(candidate);
             try
             {
                 candidate.Sampler = _decoder.CreateSampler(candidate.Request.Sampling);
@@ -364,9 +367,16 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             _slotTokens[seq.Slot].Add(seq.PendingToken);
             seq.Position++;
         }
-        for (var i = 0; i < _slots.Length && _decoder.BatchCount < capacity; i++)
+        // Chunked prefill: while streams are generating or several prompts wait, prompts get at most
+        // PrefillChunkTokens of the step (see SchedulerOptions), oldest admission first; a lone prompt
+        // (with the choices that will copy it) takes the whole batch.
+        var prefillBudget = _options.PrefillChunkTokens > 0 && (_decoder.BatchCount > 0 || IndependentPrompts() > 1)
+            ? _options.PrefillChunkTokens
+            : int.MaxValue;
+        for (var k = 0; k < _prefilling.Count && _decoder.BatchCount < capacity && prefillBudget > 0; k++)
         {
-            if (_slots[i] is not { IsPrefilling: true } seq)
+            var seq = _prefilling[k];
+            if (seq.Slot < 0 || _slots[seq.Slot] != seq || !seq.IsPrefilling)
                 continue;
             if (seq.Leader is { } leader)
             {
@@ -374,8 +384,9 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                     continue; // waits for its leader's prefill
                 seq.Leader = null; // the leader went away: prefill on its own
             }
-            var take = Math.Min(seq.Prompt.Length - seq.PromptDone, capacity - _decoder.BatchCount);
-            for (var k = 0; k < take; k++)
+            var take = Math.Min(Math.Min(seq.Prompt.Length - seq.PromptDone, capacity - _decoder.BatchCount), prefillBudget);
+            prefillBudget -= take;
+            for (var t = 0; t < take; t++)
             {
                 var last = seq.PromptDone + 1 == seq.Prompt.Length;
                 var index = _decoder.AddToBatch(seq.Prompt[seq.PromptDone], seq.Slot, seq.Position, wantLogits: last);
@@ -385,6 +396,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 seq.Position++;
             }
         }
+        CompactPrefilling();
         if (_decoder.BatchCount == 0)
             return;
 
@@ -431,6 +443,31 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 (seq.PendingLogprobs ??= []).Add(LogprobCalculator.Compute(logits, token, top, Piece));
             Advance(seq, token);
         }
+    }
+
+    /// <summary>Prompts being prefilled on their own account (not waiting to copy a leader's).</summary>
+    private int IndependentPrompts()
+    {
+        var n = 0;
+        foreach (var seq in _prefilling)
+        {
+            if (seq.Leader is null && seq.IsPrefilling && seq.Slot >= 0 && _slots[seq.Slot] == seq)
+                n++;
+        }
+        return n;
+    }
+
+    /// <summary>Drops the sequences that finished their prompt or left their slot, keeping the order (no allocation).</summary>
+    private void CompactPrefilling()
+    {
+        var kept = 0;
+        for (var k = 0; k < _prefilling.Count; k++)
+        {
+            var seq = _prefilling[k];
+            if (seq.IsPrefilling && seq.Slot >= 0 && _slots[seq.Slot] == seq)
+                _prefilling[kept++] = seq;
+        }
+        _prefilling.RemoveRange(kept, _prefilling.Count - kept);
     }
 
     private void Advance(Sequence seq, int token)
