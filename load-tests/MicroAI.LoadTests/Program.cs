@@ -101,8 +101,9 @@ async Task<(LoadReport Report, List<RequestResult> Results, double Seconds)> Run
         for (var r = 0; r < o.Requests; r++)
         {
             // A conversation: turn t's prompt = turn t-1's prompt + its answer + new words. Its id is unique per
-            // concurrency, round, client and request, so no run meets a prompt an earlier one left in a cache.
-            var conversation = HashCode.Combine(concurrency, round, client, r);
+            // concurrency, round, client and request (and the same in every process for one --seed), so no run
+            // meets a prompt an earlier one left in a cache.
+            var conversation = SeedMix.Of(o.Seed, concurrency, round, client, r);
             var prompt = workload.Prompt(conversation, 0);
             for (var turn = 0; turn < o.Turns; turn++)
             {

@@ -51,7 +51,7 @@ internal static class SoakLoad
         Console.WriteLine($"soak: {o.Concurrency} clients for {o.Minutes:0.##} min against {baseUri} ({o.Model}), {o.CancelFraction:P0} cancelled mid-stream");
         var clients = Enumerable.Range(0, o.Concurrency).Select(client => Task.Run(async () =>
         {
-            var random = new Random(HashCode.Combine(o.Seed, client));
+            var random = new Random(SeedMix.Of(o.Seed, client));
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 // A cancelled client leaves after a random share of its answer's time.

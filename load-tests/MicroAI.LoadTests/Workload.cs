@@ -18,11 +18,11 @@ internal sealed class Workload(int seed, int promptWords, int sharedPrefixWords)
     private readonly string _shared = Words(new Random(seed ^ 0x5eed), sharedPrefixWords);
 
     public string Prompt(int client, int turn) =>
-        (_shared.Length > 0 ? _shared + " " : "") + Words(new Random(HashCode.Combine(seed, client, turn)), promptWords);
+        (_shared.Length > 0 ? _shared + " " : "") + Words(new Random(SeedMix.Of(seed, client, turn)), promptWords);
 
     /// <summary>The next turn's prompt: the whole conversation so far plus <paramref name="words"/> new words (default: a quarter of the first prompt, at least 8).</summary>
     public string NextTurn(string previousPrompt, string answer, int client, int turn, int? words = null) =>
-        previousPrompt + answer + " " + Words(new Random(HashCode.Combine(seed, client, turn, 7)), words ?? Math.Max(8, promptWords / 4));
+        previousPrompt + answer + " " + Words(new Random(SeedMix.Of(seed, client, turn, 7)), words ?? Math.Max(8, promptWords / 4));
 
     private static string Words(Random random, int count) =>
         string.Join(' ', Enumerable.Range(0, count).Select(_ => s_words[random.Next(s_words.Length)]));
