@@ -17,6 +17,7 @@ public sealed class EngineOptionsTests
     [InlineData(nameof(EngineOptions.BatchSize), 0)]
     [InlineData(nameof(EngineOptions.BatchSize), 65537)]
     [InlineData(nameof(EngineOptions.MaxQueuedRequests), -1)]
+    [InlineData(nameof(EngineOptions.PrefillChunkTokens), -1)]
     public void Out_of_range_values_are_reported_by_name(string property, int value)
     {
         var options = new EngineOptions();
@@ -30,7 +31,7 @@ public sealed class EngineOptionsTests
     [Fact]
     public void Boundary_values_are_accepted()
     {
-        var options = new EngineOptions { ContextSize = 0, ParallelSlots = 256, Threads = 0, GpuLayers = -1, BatchSize = 65536, MaxQueuedRequests = 0 };
+        var options = new EngineOptions { ContextSize = 0, ParallelSlots = 256, Threads = 0, GpuLayers = -1, BatchSize = 65536, MaxQueuedRequests = 0, PrefillChunkTokens = 0 };
 
         Assert.Empty(options.Validate());
     }
