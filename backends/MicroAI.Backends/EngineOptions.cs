@@ -22,7 +22,7 @@ public sealed class EngineOptions
     public int BatchSize { get; set; } = 512;
 
     /// <summary>Most prompt tokens per decode step while other requests are running (chunked prefill; lower: faster first tokens under load, higher: smoother streams); 0 = BatchSize.</summary>
-    public int PrefillChunkTokens { get; set; } = 64;
+    public int PrefillChunkTokens { get; set; } = 128;
 
     /// <summary>Whether a chat request (and /apply-template) may carry its own Jinja <c>chat_template</c> (rendered sandboxed).</summary>
     public bool AllowRequestChatTemplates { get; set; } = true;

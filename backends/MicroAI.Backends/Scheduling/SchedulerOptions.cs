@@ -10,13 +10,20 @@ public sealed record SchedulerOptions
 
     /// <summary>
     /// Most prompt tokens per step while other sequences are active (chunked prefill); a lone prompt
-    /// takes the whole batch. 0 = no limit besides the batch. Why 64, on the 125M benchmark model, 2
-    /// cores, 8 slots, 40-token prompts: without a limit, clients whose answers end in the same step
-    /// send their next prompts together, those prefill together and end together again, so at 8
-    /// clients every prompt waited for a 320-token step (TTFT p50 ~340 ms). With 64 the prompts
-    /// spread over steps and stay spread: TTFT p50 ~165 ms at the same tokens/s; the price is
-    /// inter-token p99 ~100 ms instead of ~35 ms, since running streams now share steps with prompt
-    /// chunks. A long prompt no longer stalls the others for a whole 512-token step either.
+    /// takes the whole batch. 0 = no limit besides the batch. Measured on the 125M benchmark model,
+    /// 2 cores, 8 slots (load-tests/compare.sh, 6 rounds each):
+    /// - No limit: clients whose answers end in the same step send their next prompts together;
+    ///   prefilled in one step they end together again, so at 8 clients every prompt waited for a
+    ///   ~320-token step (TTFT p50 ~330 ms, as llama-server's). A 1,250-token prompt arriving under
+    ///   load (the case below) stalled 4 running streams for 470–660 ms per 512-token step.
+    /// - 128: the prompts spread over steps and stay spread, TTFT p50 ~195 ms at 8 clients at the
+    ///   same tokens/s. A 1,200-word prompt arriving while 4 streams run reaches its first token in
+    ///   1.5–1.65 s (llama-server: 1.45–1.6 s) and its neighbours' longest gap is ~175–225 ms
+    ///   (llama-server stalls them for the whole prompt, 1.4–1.6 s). Streams pay in inter-token p99
+    ///   at 8 clients (~100 ms instead of ~30 ms), since they now share steps with prompt chunks.
+    /// - 64: TTFT p50 ~140–175 ms at 8 clients, but the long prompt's own TTFT nearly doubles
+    ///   (2.4–3.6 s): each chunk re-reads the weights and attends over the prompt so far (80 ms a
+    ///   step at its start, 210 ms near 1,200 tokens).
     /// </summary>
-    public int PrefillChunkTokens { get; init; } = 64;
+    public int PrefillChunkTokens { get; init; } = 128;
 }

@@ -10,7 +10,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     public SchedulerHarness(int slots = 1, int slotContext = 256, int batchCapacity = 64, int maxQueued = 64, long promptCacheBytes = 0,
-        int prefillChunkTokens = 64)
+        int prefillChunkTokens = 128)
     {
         Decoder = new FakeBatchDecoder(slots, slotContext, batchCapacity);
         Scheduler = new BatchingScheduler(Model, Decoder,
