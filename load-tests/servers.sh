@@ -20,6 +20,14 @@ wait_health() {
   echo "server on port $1 did not become healthy" >&2; return 1
 }
 
+# A server left over from an earlier run would answer the health check in place of the one started
+# here (and be measured with its own model), so the ports must be free.
+for port in $ours_port $peer_port; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    echo "port $port is in use (a server from an earlier run?); stop it first" >&2; exit 1
+  fi
+done
+
 dotnet "$root/server/MicroAI.Server/bin/Release/net10.0/MicroAI.Server.dll" \
   --urls "http://127.0.0.1:$ours_port" --MicroAI:DefaultModel="$model" --MicroAI:ModelsDirectory=/nonexistent \
   --MicroAI:OllamaModelsDirectory=none --MicroAI:ParallelSlots="$slots" --MicroAI:ContextSize="$ctx" \

@@ -17,43 +17,22 @@ internal static class LongPromptLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string? url = null, model = null, compare = null;
-        string label = "microai", compareLabel = "llama-server";
-        int streams = 4, streamTokens = 200, promptWords = 1200, delayMs = 500, repeats = 3, seed = 1;
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            var v = args[i + 1];
-            switch (args[i])
-            {
-                case "--url": url = v; break;
-                case "--model": model = v; break;
-                case "--label": label = v; break;
-                case "--compare-url": compare = v; break;
-                case "--compare-label": compareLabel = v; break;
-                case "--streams": streams = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--stream-tokens": streamTokens = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--prompt-words": promptWords = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--delay-ms": delayMs = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--repeats": repeats = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(v, CultureInfo.InvariantCulture); break;
-                default: url = null; i = args.Length; break;
-            }
-        }
-        if (url is null || model is null)
+        var a = LoadArgs.Parse(args.AsSpan(1), "--streams", "--stream-tokens", "--prompt-words", "--delay-ms", "--repeats");
+        if (a is null)
         {
             Console.Error.WriteLine("usage: long-prompt --url URL --model ID [--label NAME] [--compare-url URL] [--compare-label NAME] " +
                 "[--streams 4] [--stream-tokens 200] [--prompt-words 1200] [--delay-ms 500] [--repeats 3] [--seed 1]");
             return 2;
         }
+        int streams = a.Int("--streams", 4), streamTokens = a.Int("--stream-tokens", 200), promptWords = a.Int("--prompt-words", 1200),
+            delayMs = a.Int("--delay-ms", 500), repeats = a.Int("--repeats", 3), seed = a.Int("--seed", 1);
+        var model = a.Model;
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) }.WithApiKey();
-        var targets = new List<(string Label, Uri Uri)> { (label, new Uri(url.TrimEnd('/') + "/")) };
-        if (compare is not null)
-            targets.Add((compareLabel, new Uri(compare.TrimEnd('/') + "/")));
 
         Console.WriteLine("label\trepeat\tlong_prompt\tlong_ttft_ms\tstreams_itl_p50\tstreams_itl_p99\tstreams_itl_max");
         var failed = false;
         var medians = new List<string>();
-        foreach (var (name, uri) in targets)
+        foreach (var (name, uri) in a.Targets)
         {
             var shortPrompts = new Workload(seed, 32, 0);
             var longPrompts = new Workload(seed, promptWords, 0);

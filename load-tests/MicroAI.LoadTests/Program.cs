@@ -32,9 +32,7 @@ using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTim
 {
     Timeout = TimeSpan.FromMinutes(30),
 }.WithApiKey();
-var targets = new List<(string Label, Uri Uri)> { (o.Label, new Uri(o.Url.TrimEnd('/') + "/")) };
-if (o.CompareUrl is not null)
-    targets.Add((o.CompareLabel, new Uri(o.CompareUrl.TrimEnd('/') + "/")));
+var targets = o.Targets;
 
 var reports = new List<LoadReport>();
 Console.WriteLine(LoadReport.Header);
@@ -122,40 +120,18 @@ async Task<(LoadReport Report, List<RequestResult> Results, double Seconds)> Run
     return (LoadReport.From(label, concurrency, list, seconds), list, seconds);
 }
 
-internal sealed record Options(string Url, string Model, string Label, string? CompareUrl, string CompareLabel, int[] Concurrency,
+internal sealed record Options(string Model, List<(string Label, Uri Uri)> Targets, int[] Concurrency,
     int Requests, int Turns, int MaxTokens, int PromptWords, int SharedPrefix, int Seed, int Warmup, int Rounds, string? JsonPath)
 {
     public static Options? Parse(string[] args)
     {
-        string? url = null, model = null, compare = null, json = null;
-        string label = "microai", compareLabel = "llama-server";
-        int[] concurrency = [1];
-        int requests = 4, turns = 1, maxTokens = 64, promptWords = 32, shared = 0, seed = 1, warmup = 3, rounds = 1;
-        static int I(string v) => int.Parse(v, CultureInfo.InvariantCulture);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            var v = args[i + 1];
-            switch (args[i])
-            {
-                case "--url": url = v; break;
-                case "--model": model = v; break;
-                case "--label": label = v; break;
-                case "--compare-url": compare = v; break;
-                case "--compare-label": compareLabel = v; break;
-                case "--concurrency": concurrency = v.Split(',').Select(I).ToArray(); break;
-                case "--requests": requests = I(v); break;
-                case "--turns": turns = I(v); break;
-                case "--max-tokens": maxTokens = I(v); break;
-                case "--prompt-words": promptWords = I(v); break;
-                case "--shared-prefix": shared = I(v); break;
-                case "--seed": seed = I(v); break;
-                case "--warmup": warmup = I(v); break;
-                case "--rounds": rounds = Math.Max(1, I(v)); break;
-                case "--json": json = v; break;
-                default: return null;
-            }
-        }
-        return url is null || model is null ? null
-            : new Options(url, model, label, compare, compareLabel, concurrency, requests, turns, maxTokens, promptWords, shared, seed, warmup, rounds, json);
+        var a = LoadArgs.Parse(args, "--concurrency", "--requests", "--turns", "--max-tokens", "--prompt-words", "--shared-prefix",
+            "--warmup", "--rounds", "--json");
+        if (a is null)
+            return null;
+        int[] concurrency = a.Text("--concurrency") is { } c ? [.. c.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : [1];
+        return new Options(a.Model, a.Targets, concurrency, a.Int("--requests", 4), a.Int("--turns", 1), a.Int("--max-tokens", 64),
+            a.Int("--prompt-words", 32), a.Int("--shared-prefix", 0), a.Int("--seed", 1), a.Int("--warmup", 3), Math.Max(1, a.Int("--rounds", 1)),
+            a.Text("--json"));
     }
 }

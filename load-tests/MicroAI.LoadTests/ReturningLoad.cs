@@ -15,43 +15,22 @@ internal static class ReturningLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string? url = null, model = null, compare = null;
-        string label = "microai", compareLabel = "llama-server";
-        int promptWords = 1000, turnWords = 32, evictors = 9, repeats = 3, maxTokens = 16, seed = 1;
-        for (var i = 1; i + 1 < args.Length; i += 2)
-        {
-            var v = args[i + 1];
-            switch (args[i])
-            {
-                case "--url": url = v; break;
-                case "--model": model = v; break;
-                case "--label": label = v; break;
-                case "--compare-url": compare = v; break;
-                case "--compare-label": compareLabel = v; break;
-                case "--prompt-words": promptWords = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--turn-words": turnWords = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--evictors": evictors = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--repeats": repeats = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--max-tokens": maxTokens = int.Parse(v, CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(v, CultureInfo.InvariantCulture); break;
-                default: url = null; i = args.Length; break;
-            }
-        }
-        if (url is null || model is null)
+        var a = LoadArgs.Parse(args.AsSpan(1), "--prompt-words", "--turn-words", "--evictors", "--repeats", "--max-tokens");
+        if (a is null)
         {
             Console.Error.WriteLine("usage: returning --url URL --model ID [--label NAME] [--compare-url URL] [--compare-label NAME] " +
                 "[--prompt-words 1000] [--turn-words 32] [--evictors 9] [--repeats 3] [--max-tokens 16] [--seed 1]");
             return 2;
         }
+        int promptWords = a.Int("--prompt-words", 1000), turnWords = a.Int("--turn-words", 32), evictors = a.Int("--evictors", 9),
+            repeats = a.Int("--repeats", 3), maxTokens = a.Int("--max-tokens", 16), seed = a.Int("--seed", 1);
+        var model = a.Model;
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) }.WithApiKey();
-        var targets = new List<(string Label, Uri Uri)> { (label, new Uri(url.TrimEnd('/') + "/")) };
-        if (compare is not null)
-            targets.Add((compareLabel, new Uri(compare.TrimEnd('/') + "/")));
 
         Console.WriteLine("label\trepeat\tcold_ttft_ms\tcold_prompt\tslot_ttft_ms\tslot_cached\trestored_ttft_ms\trestored_cached\tcold/restored");
         var failed = false;
         var medians = new List<string>();
-        foreach (var (name, uri) in targets)
+        foreach (var (name, uri) in a.Targets)
         {
             var workload = new Workload(seed, promptWords, 0);
             var rows = new List<(double Cold, double Slot, double Restored)>();
