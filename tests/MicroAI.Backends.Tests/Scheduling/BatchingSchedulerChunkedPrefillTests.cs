@@ -57,4 +57,31 @@ public sealed class BatchingSchedulerChunkedPrefillTests
         Assert.True(lastOfOlder < firstOfNewer, "the newer prompt was prefilled before the older one had finished");
         Assert.Empty(h.Decoder.Violations);
     }
+
+    [Fact]
+    public async Task A_step_lists_its_tokens_in_slot_order_with_a_prompt_between_generating_slots()
+    {
+        // llama.cpp cuts a batch over per-slot KV streams into micro-batches of consecutive sequence
+        // ids, one pass over the weights each: [0, 2, 1, 1, 1] takes three passes, [0, 1, 1, 1, 2] two.
+        await using var h = new SchedulerHarness(slots: 3, batchCapacity: 64, prefillChunkTokens: 4);
+        await h.Start(SchedulerHarness.Request([30, 31, 32], maxTokens: 1)).CollectAsync(); // leaves its tokens in slot 0
+        h.Decoder.Pause();
+        var first = h.Start(SchedulerHarness.Request([10, 11], maxTokens: 40)); // the empty slot 1
+        var second = h.Start(SchedulerHarness.Request([20, 21], maxTokens: 40)); // the empty slot 2
+        int[] prompt = [.. Enumerable.Range(100, 10)];
+        var late = h.Start(SchedulerHarness.Request(prompt, maxTokens: 1)); // slot 0, below the two
+        h.Decoder.Resume();
+        await late.CollectAsync();
+        await first.CollectAsync();
+        await second.CollectAsync();
+
+        var mixed = h.Decoder.Batches.Where(b => b.Any(e => e.Token is >= 100 and < 110)).ToList();
+        Assert.Equal([4, 4, 2], mixed.Select(b => b.Count(e => e.Token is >= 100 and < 110)));
+        Assert.All(mixed, b =>
+        {
+            Assert.Equal([0, 1, 2], b.Select(e => e.Slot).Distinct());
+            Assert.Equal(b.Select(e => e.Slot).Order(), b.Select(e => e.Slot));
+        });
+        Assert.Empty(h.Decoder.Violations);
+    }
 }
