@@ -18,8 +18,8 @@ public sealed record SchedulerOptions
     ///   load (the case below) stalled 4 running streams for 470–660 ms per 512-token step.
     /// - 128: the prompts spread over steps and stay spread, TTFT p50 ~195 ms at 8 clients at the
     ///   same tokens/s. A 1,200-word prompt arriving while 4 streams run (load-tests/long-prompt.sh)
-    ///   reaches its first token in 1.55–2.15 s (llama-server: 1.37–1.85 s) and its neighbours'
-    ///   longest gap is ~175–270 ms (llama-server stalls them for the whole prompt). Streams pay in
+    ///   reaches its first token in 1.55–2.15 s (llama-server: 1.37–1.98 s) and its neighbours'
+    ///   longest gap is ~180–310 ms (llama-server stalls them for the whole prompt). Streams pay in
     ///   inter-token p99 at 8 clients (~100 ms instead of ~30 ms), sharing steps with prompt chunks.
     /// - 64: TTFT p50 ~140–175 ms at 8 clients, but the long prompt's own TTFT nearly doubles
     ///   (2.4–3.6 s): each chunk re-reads the weights and attends over the prompt so far (80 ms a
