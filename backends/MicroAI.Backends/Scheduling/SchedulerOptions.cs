@@ -16,7 +16,7 @@ public sealed record SchedulerOptions
     ///   prefilled in one step they end together again, so at 8 clients every prompt waited for a
     ///   ~320-token step (TTFT p50 ~330 ms, as llama-server's). A 1,250-token prompt arriving under
     ///   load (the case below) stalled 4 running streams for 470–660 ms per 512-token step.
-    /// - 128: the prompts spread over steps and stay spread, TTFT p50 ~195 ms at 8 clients at the
+    /// - 128: the prompts spread over steps and stay spread, TTFT p50 ~195–235 ms at 8 clients at the
     ///   same tokens/s. A 1,200-word prompt arriving while 4 streams run (load-tests/long-prompt.sh)
     ///   reaches its first token in 1.55–2.15 s (llama-server: 1.37–1.98 s) and its neighbours'
     ///   longest gap is ~180–310 ms (llama-server stalls them for the whole prompt). Streams pay in
