@@ -380,11 +380,11 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         for (var k = 0; k < _prefilling.Count && promptRoom > 0 && prefillBudget > 0; k++)
         {
             var seq = _prefilling[k];
-            if (seq.Slot < 0 || _slots[seq.Slot] != seq || !seq.IsPrefilling)
+            if (!IsPrefillingInItsSlot(seq))
                 continue;
             if (seq.Leader is { } leader)
             {
-                if (leader.Slot >= 0 && _slots[leader.Slot] == leader && leader.IsPrefilling)
+                if (IsPrefillingInItsSlot(leader))
                     continue; // waits for its leader's prefill
                 seq.Leader = null; // the leader went away: prefill on its own
             }
@@ -474,13 +474,16 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         }
     }
 
+    /// <summary>Still has prompt to decode and still holds its slot (not released, cancelled or failed since admission).</summary>
+    private bool IsPrefillingInItsSlot(Sequence seq) => seq.IsPrefilling && seq.Slot >= 0 && _slots[seq.Slot] == seq;
+
     /// <summary>Prompts being prefilled on their own account (not waiting to copy a leader's).</summary>
     private int IndependentPrompts()
     {
         var n = 0;
         foreach (var seq in _prefilling)
         {
-            if (seq.Leader is null && seq.IsPrefilling && seq.Slot >= 0 && _slots[seq.Slot] == seq)
+            if (seq.Leader is null && IsPrefillingInItsSlot(seq))
                 n++;
         }
         return n;
@@ -493,7 +496,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         for (var k = 0; k < _prefilling.Count; k++)
         {
             var seq = _prefilling[k];
-            if (seq.IsPrefilling && seq.Slot >= 0 && _slots[seq.Slot] == seq)
+            if (IsPrefillingInItsSlot(seq))
                 _prefilling[kept++] = seq;
         }
         _prefilling.RemoveRange(kept, _prefilling.Count - kept);
