@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Onnx.Pipelines;
 using MicroAI.Backends.Onnx.Pipelines.Magika;
@@ -21,20 +22,60 @@ internal sealed class OnnxEngine(IOptions<OnnxRuntimeOptions> options, ILoggerFa
     private readonly ILogger _logger = loggerFactory.CreateLogger(OnnxRuntimeEnvironment.LogCategory);
 
     public string Name => "ONNX Runtime";
-    public ModelFormat Format => ModelFormat.Onnx;
 
-    public IInferenceModel LoadInferenceModel(ModelEntry entry, string capability, ModelLoadSettings settings)
+    /// <summary>ONNX models for the whole-request capabilities; which task a model has is checked at load (<see cref="OnnxModelFolder"/>).</summary>
+    public bool CanServe(ModelEntry entry, ModelCapability capability) =>
+        entry.Format == ModelFormat.Onnx && (capability == ModelCapability.Classification || capability == ModelCapability.Embeddings || capability == ModelCapability.Rerank);
+
+    public EnginePreflight Preflight() => OnnxPreflight.Check(options.Value.NativeDirectory);
+
+    // Start() keeps the default: ONNX Runtime is optional and loads on first use, so a server
+    // without ONNX models never pays for it (nor fails for its absence).
+
+    public void WriteDevices(Utf8JsonWriter w)
+    {
+        OnnxRuntimeEnvironment? ort = null;
+        string? problem = null;
+        try
+        {
+            ort = OnnxRuntimeEnvironment.Shared(options.Value.NativeDirectory, loggerFactory);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or OnnxRuntimeException)
+        {
+            problem = ex.Message;
+        }
+        w.WriteStartObject();
+        w.WriteString("name", "onnxruntime");
+        w.WriteString("version", ort?.Version);
+        w.WriteString("execution_provider", options.Value.ExecutionProvider);
+        if (problem is not null)
+            w.WriteString("error", problem);
+        w.WriteStartArray("providers");
+        foreach (var provider in ort?.DescribeProviders() ?? [])
+        {
+            w.WriteStartObject();
+            w.WriteString("name", provider.Provider);
+            w.WriteBoolean("available", provider.Used);
+            if (provider.Reason is not null)
+                w.WriteString("reason", provider.Reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public IInferenceModel LoadInferenceModel(ModelEntry entry, ModelCapability capability, ModelLoadSettings settings)
     {
         var modelPath = OnnxModelFiles.Materialize(entry);
         var inspected = OnnxModelFolder.Inspect(modelPath);
         if (!inspected.Success)
             throw new ModelLoadException($"'{entry.Id}': {inspected.Error}");
         var d = inspected.Model;
-        var expected = d.Task switch
+        ModelCapability? expected = d.Task switch
         {
-            OnnxTasks.Embeddings => OnnxCapabilities.Embeddings,
-            OnnxTasks.Rerank => OnnxCapabilities.Rerank,
-            OnnxTasks.TextClassification or OnnxTasks.ByteClassification or OnnxTasks.ImageClassification => OnnxCapabilities.Classification,
+            OnnxTasks.Embeddings => ModelCapability.Embeddings,
+            OnnxTasks.Rerank => ModelCapability.Rerank,
+            OnnxTasks.TextClassification or OnnxTasks.ByteClassification or OnnxTasks.ImageClassification => ModelCapability.Classification,
             _ => null,
         };
         if (expected != capability)

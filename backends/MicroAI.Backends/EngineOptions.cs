@@ -45,6 +45,22 @@ public sealed class EngineOptions
     /// <summary>Folder with the engine's native libraries; default: next to the server's assemblies.</summary>
     public string? NativeDirectory { get; set; }
 
+    /// <summary>Tokens of context one request (one slot) gets when nothing configures it: at most 4096, so a model trained on 128K does not reserve a KV cache for it by default.</summary>
+    public const int DefaultContextTokens = 4096;
+
+    /// <summary>
+    /// The context one slot gets: the model's own setting, else <see cref="ContextSize"/>, else the
+    /// model's training context up to <see cref="DefaultContextTokens"/>. The one place this is
+    /// decided, for the generation scheduler, the embedding context and the memory estimate alike.
+    /// </summary>
+    public int ResolveContextTokens(int? configuredForModel, long? trainingContext)
+    {
+        var context = configuredForModel ?? ContextSize;
+        if (context > 0)
+            return context;
+        return (int)Math.Min(trainingContext is > 0 ? trainingContext.Value : DefaultContextTokens, DefaultContextTokens);
+    }
+
     public long ResolveMemoryBudgetBytes() =>
         MemoryBudgetMiB > 0 ? MemoryBudgetMiB << 20 : (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.9);
 

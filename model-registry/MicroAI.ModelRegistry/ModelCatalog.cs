@@ -157,7 +157,9 @@ public sealed partial class ModelCatalog : IModelCatalog
         if (!File.Exists(path))
             return null;
         var id = manifest.ModelName.ToString();
-        var format = manifest.Format == "onnx" ? ModelFormat.Onnx : ModelFormat.Gguf;
+        // ManifestStore refuses a manifest of an unknown format when it reads it; Ollama's are GGUF.
+        if (!ModelFormats.TryParse(manifest.Format, out var format))
+            return null;
         var configured = ConfiguredSettings(manifest.ModelName);
         return new ModelEntry(id, path, format, manifest.TotalSize, manifest.CreatedUtc, source, ModelSettings.Merge(configured, manifest.Defaults))
         {
@@ -220,15 +222,10 @@ public sealed partial class ModelCatalog : IModelCatalog
             problem = $"model file '{full}' does not exist.";
             return false;
         }
-        var ext = Path.GetExtension(full).ToLowerInvariant();
-        ModelFormat format;
-        switch (ext)
+        if (!ModelFormats.TryFromExtension(full, out var format))
         {
-            case ".gguf": format = ModelFormat.Gguf; break;
-            case ".onnx": format = ModelFormat.Onnx; break;
-            default:
-                problem = $"'{full}' is not a .gguf or .onnx file.";
-                return false;
+            problem = $"'{full}' is not a .gguf or .onnx file.";
+            return false;
         }
         var info = new FileInfo(full);
         id ??= folderName ?? OnnxModelId(full) ?? Path.GetFileNameWithoutExtension(full);

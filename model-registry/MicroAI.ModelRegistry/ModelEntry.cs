@@ -1,11 +1,5 @@
 namespace MicroAI.ModelRegistry;
 
-public enum ModelFormat
-{
-    Gguf,
-    Onnx,
-}
-
 /// <summary>A model the server can serve: where its file is and what it is.</summary>
 /// <param name="Source">configuration, default, models-directory, registry, ollama.</param>
 public sealed record ModelEntry(
@@ -33,5 +27,10 @@ public sealed record ModelEntry(
     public string? Problem { get; init; }
 
     /// <summary>Capabilities from the manifest; a model without metadata is assumed to generate text, an invalid file does nothing.</summary>
-    public IReadOnlyList<string> Capabilities => Problem is not null ? [] : Manifest?.Capabilities is { Count: > 0 } c ? c : Format == ModelFormat.Gguf ? ["completion", "embeddings"] : [];
+    /// <remarks>The wire names (<see cref="ModelCapability.Name"/>), as manifests hold them; ask <see cref="Has"/> for one.</remarks>
+    public IReadOnlyList<string> Capabilities => Problem is not null ? [] : Manifest?.Capabilities is { Count: > 0 } c ? c : Format == ModelFormat.Gguf ? s_assumedGguf : [];
+
+    private static readonly string[] s_assumedGguf = [ModelCapability.Completion.Name, ModelCapability.Embeddings.Name];
+
+    public bool Has(ModelCapability capability) => Capabilities.Contains(capability.Name);
 }

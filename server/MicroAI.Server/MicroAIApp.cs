@@ -52,9 +52,9 @@ public static class MicroAIApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerReadiness>();
         builder.Services.AddMicroAIBackends();
+        // The engines, one line each: the model host asks them in this order which can serve a model.
         builder.Services.AddLlamaCppEngine();
-        builder.Services.Configure<MicroAI.Backends.Onnx.OnnxRuntimeOptions>(section.GetSection("Onnx"));
-        builder.Services.AddOnnxEngine();
+        builder.Services.AddOnnxEngine(o => section.GetSection("Onnx").Bind(o));
         builder.Services.AddSingleton<CompletionResponder>();
         builder.Services.AddSingleton<ResponseStore>();
         builder.Services.AddSingleton<PullHttpClient>();

@@ -1,9 +1,7 @@
-using MicroAI.Backends;
-using MicroAI.Backends.Onnx;
+using MicroAI.Backends.Abstractions;
 using MicroAI.Server;
-using MicroAI.Server.Hosting;
-using Microsoft.Extensions.Options;
 using MicroAI.Server.Cli;
+using MicroAI.Server.Hosting;
 
 // `microai pull|list|show|rm|tag|import|prune|serve ...` runs the CLI; anything else (no arguments,
 // or only options such as --urls and --MicroAI:DefaultModel=...) starts the server.
@@ -16,9 +14,7 @@ try
     // One clear line and exit code 1 when a required native is missing or built for another
     // platform, before listening: a server that answers 503 for ever is harder to diagnose in a
     // container than one that does not start.
-    var natives = NativePreflight.Check(
-        app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.NativeDirectory,
-        app.Services.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value.NativeDirectory);
+    var natives = NativePreflight.Check(app.Services.GetServices<IModelEngine>());
     if (natives.Problem is not null)
     {
         Console.Error.WriteLine(natives.Problem);

@@ -10,20 +10,24 @@ public interface IModelHost : IAsyncDisposable
 
     IReadOnlyList<ModelEntry> ListModels();
 
-    ValueTask<ModelLookup> GetTextModelAsync(string? id, CancellationToken cancellationToken) => GetTextModelAsync(id, null, cancellationToken);
-
     /// <summary>
-    /// Resolves and (if needed) loads a text-generation model. Dispose the returned
-    /// <see cref="ModelLookup.Lease"/> when the request is done: a model with leases is never
-    /// unloaded. <paramref name="keepAlive"/> (Ollama's keep_alive) sets how long it stays loaded once idle.
+    /// Resolves and (if needed) loads a model for <paramref name="capability"/>: a
+    /// <see cref="LoadedTextModel"/> for completion and chat, a <see cref="LoadedInferenceModel"/> for
+    /// the whole-request capabilities. Dispose the returned <see cref="ModelLookup{TModel}.Lease"/>
+    /// when the request is done: a model with leases is never unloaded. <paramref name="keepAlive"/>
+    /// (Ollama's keep_alive) sets how long it stays loaded once idle.
     /// </summary>
-    ValueTask<ModelLookup> GetTextModelAsync(string? id, TimeSpan? keepAlive, CancellationToken cancellationToken);
+    ValueTask<ModelLookup<LoadedModel>> AcquireAsync(string? id, ModelCapability capability, TimeSpan? keepAlive, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Resolves and (if needed) loads a model for a whole-request <paramref name="capability"/>
-    /// ("classification", "embeddings", "rerank"); the lease works as for text models.
-    /// </summary>
-    ValueTask<InferenceLookup> GetInferenceModelAsync(string? id, string capability, TimeSpan? keepAlive, CancellationToken cancellationToken);
+    ValueTask<ModelLookup<LoadedTextModel>> GetTextModelAsync(string? id, CancellationToken cancellationToken) => GetTextModelAsync(id, null, cancellationToken);
+
+    /// <summary>A text-generation model, through <see cref="AcquireAsync"/>.</summary>
+    async ValueTask<ModelLookup<LoadedTextModel>> GetTextModelAsync(string? id, TimeSpan? keepAlive, CancellationToken cancellationToken) =>
+        (await AcquireAsync(id, ModelCapability.Completion, keepAlive, cancellationToken).ConfigureAwait(false)).As<LoadedTextModel>();
+
+    /// <summary>A whole-request model (classification, embeddings, rerank), through <see cref="AcquireAsync"/>.</summary>
+    async ValueTask<ModelLookup<LoadedInferenceModel>> GetInferenceModelAsync(string? id, ModelCapability capability, TimeSpan? keepAlive, CancellationToken cancellationToken) =>
+        (await AcquireAsync(id, capability, keepAlive, cancellationToken).ConfigureAwait(false)).As<LoadedInferenceModel>();
 
     IReadOnlyCollection<LoadedModel> Loaded { get; }
 

@@ -4,12 +4,12 @@ using MicroAI.ModelRegistry;
 namespace MicroAI.Backends.Models;
 
 /// <summary>A resident whole-request model (classifier, embedder, reranker).</summary>
-public sealed class LoadedInferenceModel(ModelEntry entry, string capability, IInferenceModel model, TimeProvider? time = null)
+public sealed class LoadedInferenceModel(ModelEntry entry, ModelCapability capability, IInferenceModel model, TimeProvider? time = null)
     : LoadedModel(entry, time)
 {
     public IInferenceModel Model { get; } = model;
 
-    public override string Capability { get; } = capability;
+    public override ModelCapability Capability { get; } = capability;
     public override long SizeBytes => Entry.SizeBytes;
 
     internal override ValueTask DisposeModelAsync()

@@ -22,8 +22,8 @@ public abstract class LoadedModel
 
     public ModelEntry Entry { get; }
 
-    /// <summary>"completion", or the capability the model was loaded for ("embeddings", "classification", "rerank").</summary>
-    public abstract string Capability { get; }
+    /// <summary>Completion, or the whole-request capability the model was loaded for (embeddings, classification, rerank).</summary>
+    public abstract ModelCapability Capability { get; }
 
     /// <summary>The engine's size of the loaded model (weights), for metrics.</summary>
     public abstract long SizeBytes { get; }

@@ -8,14 +8,12 @@ namespace MicroAI.Backends.Models;
 public sealed class LoadedTextModel(ModelEntry entry, ITextModel model, IGenerationScheduler scheduler, DecoderOptions decoder, TimeProvider? time = null)
     : LoadedModel(entry, time)
 {
-    public const string CompletionCapability = "completion";
-
     public TextModelInfo Info => Model.Info;
     public ITextModel Model { get; } = model;
     public IGenerationScheduler Scheduler { get; } = scheduler;
     public DecoderOptions Decoder { get; } = decoder;
 
-    public override string Capability => CompletionCapability;
+    public override ModelCapability Capability => ModelCapability.Completion;
     public override long SizeBytes => (long)Info.SizeBytes;
 
     internal override async ValueTask DisposeModelAsync()

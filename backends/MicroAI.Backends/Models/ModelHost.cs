@@ -70,40 +70,28 @@ internal sealed class ModelHost : IModelHost
 
     public IReadOnlyCollection<LoadedModel> Loaded => (IReadOnlyCollection<LoadedModel>)_loaded.Values;
 
-    public ValueTask<ModelLookup> GetTextModelAsync(string? id, CancellationToken cancellationToken) => GetTextModelAsync(id, null, cancellationToken);
-
-    public async ValueTask<ModelLookup> GetTextModelAsync(string? id, TimeSpan? keepAlive, CancellationToken cancellationToken)
+    public async ValueTask<ModelLookup<LoadedModel>> AcquireAsync(string? id, ModelCapability capability, TimeSpan? keepAlive, CancellationToken cancellationToken)
     {
-        var (model, error, message) = await AcquireAsync(id, LoadedTextModel.CompletionCapability, keepAlive, cancellationToken).ConfigureAwait(false);
-        return model is LoadedTextModel text ? ModelLookup.Leased(text) : ModelLookup.Fail(error, message!);
-    }
-
-    public async ValueTask<InferenceLookup> GetInferenceModelAsync(string? id, string capability, TimeSpan? keepAlive, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(capability);
-        var (model, error, message) = await AcquireAsync(id, capability, keepAlive, cancellationToken).ConfigureAwait(false);
-        return model is LoadedInferenceModel m ? InferenceLookup.Leased(m) : InferenceLookup.Fail(error, message!);
-    }
-
-    /// <summary>
-    /// Where a loaded model lives in <see cref="_loaded"/>: a GGUF model can be resident twice, as
-    /// a generator and as an embedder (a separate context), so non-text uses get their own key.
-    /// </summary>
-    private static string KeyOf(string id, string capability) =>
-        capability == LoadedTextModel.CompletionCapability ? id : id + "#" + capability;
-
-    private async ValueTask<(LoadedModel? Model, ModelLookupError Error, string? Message)> AcquireAsync(string? id, string capability, TimeSpan? keepAlive, CancellationToken cancellationToken)
-    {
+        // Chat is completion with a template: one resident generator serves both.
+        if (capability.IsGeneration)
+            capability = ModelCapability.Completion;
         var lookup = await ResolveAsync(id, capability, cancellationToken).ConfigureAwait(false);
         if (lookup.Model is { } model && keepAlive is { } requested)
             model.KeepAliveFor = requested;
         return lookup;
     }
 
-    private async ValueTask<(LoadedModel? Model, ModelLookupError Error, string? Message)> ResolveAsync(string? id, string capability, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a loaded model lives in <see cref="_loaded"/>: a GGUF model can be resident twice, as
+    /// a generator and as an embedder (a separate context), so non-text uses get their own key.
+    /// </summary>
+    private static string KeyOf(string id, ModelCapability capability) =>
+        capability == ModelCapability.Completion ? id : id + "#" + capability.Name;
+
+    private async ValueTask<ModelLookup<LoadedModel>> ResolveAsync(string? id, ModelCapability capability, CancellationToken cancellationToken)
     {
-        static (LoadedModel?, ModelLookupError, string?) Fail(ModelLookupError e, string m) => (null, e, m);
-        static (LoadedModel?, ModelLookupError, string?) Leased(LoadedModel m) => (m, ModelLookupError.None, null);
+        static ModelLookup<LoadedModel> Fail(ModelLookupError e, string m) => ModelLookup<LoadedModel>.Fail(e, m);
+        static ModelLookup<LoadedModel> Leased(LoadedModel m) => ModelLookup<LoadedModel>.Leased(m);
         id ??= DefaultModelId;
         if (string.IsNullOrEmpty(id))
             return Fail(ModelLookupError.NotFound, "No model was named in the request and no default model is configured.");
@@ -132,16 +120,16 @@ internal sealed class ModelHost : IModelHost
             }
             // Otherwise it is being unloaded: the locked path below waits for that and loads it again.
         }
-        var isText = capability == LoadedTextModel.CompletionCapability;
-        if (!entry.Capabilities.Contains(capability))
+        var isText = capability == ModelCapability.Completion;
+        if (!entry.Has(capability))
         {
             var what = isText ? "does not generate text" : $"does not support {capability}";
             var has = entry.Capabilities.Count == 0 ? "none known" : string.Join(", ", entry.Capabilities);
             return Fail(ModelLookupError.NotATextModel, $"The model '{entry.Id}' {what} (its capabilities: {has}).");
         }
-        var engine = _engines.FirstOrDefault(e => e.Format == entry.Format);
+        var engine = _engines.FirstOrDefault(e => e.CanServe(entry, capability));
         if (engine is null)
-            return Fail(ModelLookupError.NotATextModel, $"The model '{id}' ({entry.Format}) cannot be served on this server: no {entry.Format} engine is installed.");
+            return Fail(ModelLookupError.NotATextModel, $"The model '{id}' ({entry.Format}) cannot be served on this server: no installed engine serves {capability} with {entry.Format.Name()} models.");
 
         await _loadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -150,7 +138,7 @@ internal sealed class ModelHost : IModelHost
             if (_loaded.TryGetValue(key, out hot) && hot.TryAcquire())
                 return Leased(hot);
             var (context, slots) = ContextOf(entry, trainingContext: entry.Manifest?.ContextLength);
-            var estimate = ModelMemoryEstimator.Estimate(entry, isText ? context * slots : 0);
+            var estimate = engine.EstimateMemory(entry, isText ? context * slots : 0);
             if (await MakeRoomAsync(entry.Id, estimate).ConfigureAwait(false) is { } noRoom)
                 return Fail(ModelLookupError.NoCapacity, noRoom);
             LoadedModel loaded = isText
@@ -198,10 +186,7 @@ internal sealed class ModelHost : IModelHost
     private (int Context, int Slots) ContextOf(ModelEntry entry, long? trainingContext)
     {
         var settings = entry.Settings;
-        var context = settings.ContextSize ?? _options.ContextSize;
-        if (context <= 0)
-            context = (int)Math.Min(trainingContext is > 0 ? trainingContext.Value : 4096, 4096);
-        return (context, settings.ParallelSlots ?? _options.ParallelSlots);
+        return (_options.ResolveContextTokens(settings.ContextSize, trainingContext), settings.ParallelSlots ?? _options.ParallelSlots);
     }
 
     private LoadedTextModel Load(IModelEngine engine, ModelEntry entry, long estimate)
@@ -209,7 +194,7 @@ internal sealed class ModelHost : IModelHost
         var started = DateTime.UtcNow;
         var settings = entry.Settings;
         var model = engine.LoadTextModel(entry, new ModelLoadSettings(settings.GpuLayers ?? _options.GpuLayers, settings.ChatTemplate,
-            settings.Device ?? _options.Device, estimate, ModelMemoryEstimator.LayerCount(entry)));
+            settings.Device ?? _options.Device, estimate));
         try
         {
             var (context, slots) = ContextOf(entry, model.Info.TrainingContextLength);
@@ -238,12 +223,12 @@ internal sealed class ModelHost : IModelHost
         }
     }
 
-    private LoadedInferenceModel LoadInference(IModelEngine engine, ModelEntry entry, string capability, long estimate)
+    private LoadedInferenceModel LoadInference(IModelEngine engine, ModelEntry entry, ModelCapability capability, long estimate)
     {
         var started = DateTime.UtcNow;
         var settings = entry.Settings;
         var model = engine.LoadInferenceModel(entry, capability, new ModelLoadSettings(settings.GpuLayers ?? _options.GpuLayers, settings.ChatTemplate,
-            settings.Device ?? _options.Device, estimate, ModelMemoryEstimator.LayerCount(entry)));
+            settings.Device ?? _options.Device, estimate));
         _logger.LogInformation("Loaded model {Model} for {Capability} ({Description}) with {Engine} in {Ms:F0} ms",
             entry.Id, capability, model.Description, engine.Name, (DateTime.UtcNow - started).TotalMilliseconds);
         var keepAlive = settings.KeepAlive is { } k && KeepAlive.TryParse(k, out var parsed) ? parsed : _defaultKeepAlive;

@@ -13,25 +13,27 @@ public enum ModelLookupError
     NoCapacity,
 }
 
-public readonly record struct ModelLookup(LoadedTextModel? Model, ModelLookupError Error, string? Message)
+/// <summary>
+/// The answer of <see cref="IModelHost.AcquireAsync"/>, for text and whole-request models alike:
+/// the resident model with a lease the caller disposes, or why there is none.
+/// </summary>
+public readonly record struct ModelLookup<TModel>(TModel? Model, ModelLookupError Error, string? Message)
+    where TModel : LoadedModel
 {
     /// <summary>Keeps the model loaded until disposed (a no-op for failed lookups).</summary>
     public ModelLease Lease { get; init; }
 
     /// <summary>A lookup holding a lease the caller already took with <see cref="LoadedModel.TryAcquire"/>.</summary>
-    public static ModelLookup Leased(LoadedTextModel model) => new(model, ModelLookupError.None, null) { Lease = new ModelLease(model) };
-    public static ModelLookup Fail(ModelLookupError error, string message) => new(null, error, message);
-}
+    internal static ModelLookup<TModel> Leased(TModel model) => new(model, ModelLookupError.None, null) { Lease = new ModelLease(model) };
+    public static ModelLookup<TModel> Fail(ModelLookupError error, string message) => new(null, error, message);
 
-public readonly record struct InferenceLookup(LoadedInferenceModel? Model, ModelLookupError Error, string? Message)
-{
-    public ModelLease Lease { get; init; }
-
-    public static InferenceLookup Leased(LoadedInferenceModel model) => new(model, ModelLookupError.None, null) { Lease = new ModelLease(model) };
-    public static InferenceLookup Fail(ModelLookupError error, string message) => new(null, error, message);
-
-    /// <summary>The same failure as a text lookup, for code that maps both to HTTP the same way.</summary>
-    public ModelLookup AsTextLookup() => ModelLookup.Fail(Error, Message ?? string.Empty);
+    /// <summary>The same lookup for the kind of model its capability loads (a text model for completion, …).</summary>
+    internal ModelLookup<T> As<T>() where T : LoadedModel => Model switch
+    {
+        null => new(null, Error, Message),
+        T model => new(model, ModelLookupError.None, null) { Lease = Lease },
+        _ => throw new InvalidOperationException($"The host loaded '{Model.Entry.Id}' as {Model.GetType().Name}, not {typeof(T).Name}."),
+    };
 }
 
 /// <summary>A request's hold on a resident model; disposing it marks the model used now.</summary>

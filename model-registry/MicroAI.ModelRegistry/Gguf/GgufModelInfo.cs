@@ -135,15 +135,15 @@ public sealed record GgufModelInfo
         var capabilities = new List<string>(4);
         if (!encoder)
         {
-            capabilities.Add("completion");
+            capabilities.Add(ModelCapability.Completion);
             if (!string.IsNullOrEmpty(ChatTemplate))
-                capabilities.Add("chat");
+                capabilities.Add(ModelCapability.Chat);
         }
 
         if (PoolingType != "rank")
-            capabilities.Add("embeddings");
+            capabilities.Add(ModelCapability.Embeddings);
         if (HasClassifierHead)
-            capabilities.Add("rerank");
+            capabilities.Add(ModelCapability.Rerank);
         return capabilities;
     }
 

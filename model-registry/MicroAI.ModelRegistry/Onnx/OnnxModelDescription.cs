@@ -40,7 +40,7 @@ public sealed record OnnxModelDescription
     /// <summary>The output that carries the task's result (logits, scores, embeddings), when there is one.</summary>
     public string? PrimaryOutput { get; init; }
 
-    /// <summary>Any of <see cref="OnnxCapabilities"/>; empty for an unknown task.</summary>
+    /// <summary>Any of <see cref="ModelCapability"/> names; empty for an unknown task.</summary>
     public required IReadOnlyList<string> Capabilities { get; init; }
 
     /// <summary>Things that look wrong but did not stop the inspection (a missing tokenizer, unreadable JSON, label counts that disagree with the output).</summary>

@@ -182,9 +182,9 @@ public static class OnnxModelFolder
 
     private static IReadOnlyList<string> CapabilitiesOf(string task) => task switch
     {
-        OnnxTasks.Embeddings => [OnnxCapabilities.Embeddings],
-        OnnxTasks.Rerank => [OnnxCapabilities.Rerank],
-        OnnxTasks.TextClassification or OnnxTasks.ImageClassification or OnnxTasks.ByteClassification => [OnnxCapabilities.Classification],
+        OnnxTasks.Embeddings => [ModelCapability.Embeddings.Name],
+        OnnxTasks.Rerank => [ModelCapability.Rerank.Name],
+        OnnxTasks.TextClassification or OnnxTasks.ImageClassification or OnnxTasks.ByteClassification => [ModelCapability.Classification.Name],
         _ => [],
     };
 

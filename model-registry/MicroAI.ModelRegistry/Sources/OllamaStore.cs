@@ -111,7 +111,7 @@ public sealed class OllamaStore(string root)
             {
                 Name = name.Name,
                 Tag = name.Tag,
-                Format = "gguf",
+                Format = ModelFormat.Gguf.Name(),
                 Files = [modelFile],
                 Defaults = defaults,
                 Source = new ManifestSource { Kind = "ollama", Uri = file },

@@ -17,7 +17,7 @@ internal static class ManifestBuilder
     }
 
     /// <summary>Describes a .gguf file, an .onnx file, or a folder holding one model.</summary>
-    public static Described Describe(string path, string? formatHint = null)
+    public static Described Describe(string path, ModelFormat? formatHint = null)
     {
         if (Directory.Exists(path))
         {
@@ -29,8 +29,10 @@ internal static class ManifestBuilder
                 return Described.Fail($"'{path}' holds {ggufs.Length} .gguf files; import the one you want.");
             return DescribeOnnx(path);
         }
-        var format = formatHint ?? (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase) ? "onnx" : "gguf");
-        return format == "onnx" ? DescribeOnnx(path) : DescribeGguf(path);
+        // A file that is not .onnx is read as GGUF, whose reader refuses anything without GGUF's magic
+        // and version: a blob pulled from Ollama has no extension at all.
+        var format = formatHint ?? (ModelFormats.TryFromExtension(path, out var byName) ? byName : ModelFormat.Gguf);
+        return format == ModelFormat.Onnx ? DescribeOnnx(path) : DescribeGguf(path);
     }
 
     private static Described DescribeGguf(string path)
@@ -39,7 +41,7 @@ internal static class ManifestBuilder
         if (read.File is not { } file)
             return Described.Fail($"'{Path.GetFileName(path)}' is not a valid GGUF file: {read.Error}");
         var info = GgufModelInfo.From(file);
-        var template = Placeholder("gguf") with
+        var template = Placeholder(ModelFormat.Gguf) with
         {
             Architecture = info.Architecture,
             ParameterCount = info.ParameterCount,
@@ -65,7 +67,7 @@ internal static class ManifestBuilder
             .Select(relative => new SourceFile(relative.Replace('\\', '/'), RoleOf(relative, d.ModelFile), Path.Combine(d.Folder, relative)))
             .Where(f => File.Exists(f.FullPath))
             .ToList();
-        var template = Placeholder("onnx") with
+        var template = Placeholder(ModelFormat.Onnx) with
         {
             Architecture = d.ModelInfo.ProducerName is { Length: > 0 } producer ? producer : null,
             Capabilities = d.Capabilities,
@@ -99,11 +101,11 @@ internal static class ManifestBuilder
         };
     }
 
-    private static ModelManifest Placeholder(string format) => new()
+    private static ModelManifest Placeholder(ModelFormat format) => new()
     {
         Name = "placeholder",
         Tag = ModelName.DefaultTag,
-        Format = format,
+        Format = format.Name(),
         Files = [],
         Source = new ManifestSource { Kind = "file" },
     };

@@ -88,6 +88,11 @@ public sealed class ManifestStore(string root)
                 error = $"{path}: a file has an invalid digest.";
                 return null;
             }
+            if (!ModelFormats.TryParse(m.Format, out _))
+            {
+                error = $"{path}: the model's format '{m.Format}' is not one MicroAI serves ({ModelFormats.Known}).";
+                return null;
+            }
             return m;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)

@@ -4,11 +4,6 @@ namespace MicroAI.ModelRegistry.Store;
 
 public sealed partial class ModelStore
 {
-    public static readonly IReadOnlySet<string> KnownCapabilities = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "completion", "chat", "embeddings", "classification", "rerank",
-    };
-
     /// <summary>Imports a .gguf / .onnx file or a model folder: metadata read, files copied (or referenced), manifest saved.</summary>
     public async Task<StoreResult> ImportAsync(ImportRequest request, IProgress<long>? progress, CancellationToken cancellationToken)
     {
@@ -102,7 +97,7 @@ public sealed partial class ModelStore
         }
 
         var blobPath = Blobs.PathOf(downloaded.Digest!);
-        var described = ManifestBuilder.Describe(blobPath, extension == ".onnx" ? "onnx" : "gguf");
+        var described = ManifestBuilder.Describe(blobPath, extension == ".onnx" ? ModelFormat.Onnx : ModelFormat.Gguf);
         if (described.Error is not null)
         {
             await DeleteIfUnreferencedAsync(downloaded.Digest!, cancellationToken).ConfigureAwait(false);
@@ -131,9 +126,9 @@ public sealed partial class ModelStore
     {
         if (capabilities is null)
             return null;
-        var unknown = capabilities.Where(c => !KnownCapabilities.Contains(c)).ToList();
+        var unknown = capabilities.Where(c => !ModelCapability.TryParse(c, out _)).ToList();
         return unknown.Count == 0 ? null
-            : $"Unknown capabilities: {string.Join(", ", unknown)}. Known: {string.Join(", ", KnownCapabilities)}.";
+            : $"Unknown capabilities: {string.Join(", ", unknown)}. Known: {string.Join(", ", ModelCapability.All)}.";
     }
 
     private static ModelManifest ApplyCapabilities(ModelManifest manifest, IReadOnlyList<string>? capabilities) =>

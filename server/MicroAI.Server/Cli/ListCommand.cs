@@ -47,7 +47,7 @@ internal static class ListCommand
             {
                 table.AddRow(
                     Markup.Escape(m.Id),
-                    m.Format == ModelFormat.Gguf ? "gguf" : "onnx",
+                    m.Format.Name(),
                     CliOutput.Size(m.SizeBytes),
                     Markup.Escape(m.Manifest?.Quantization ?? "-"),
                     Markup.Escape(string.Join(", ", m.Capabilities)),

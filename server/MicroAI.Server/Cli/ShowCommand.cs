@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MicroAI.ModelRegistry;
 using MicroAI.Server.Registry;
 using Spectre.Console;
 
@@ -36,7 +37,7 @@ internal static class ShowCommand
             Row("id", entry.Id);
             Row("path", entry.Path);
             Row("source", m?.Source.Uri is { } uri ? $"{entry.Source} ({uri})" : entry.Source);
-            Row("format", entry.Format.ToString().ToLowerInvariant());
+            Row("format", entry.Format.Name());
             Row("size", CliOutput.Size(entry.SizeBytes));
             Row("architecture", m?.Architecture);
             Row("parameters", m?.ParameterCount?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));

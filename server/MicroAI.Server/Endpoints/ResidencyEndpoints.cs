@@ -46,24 +46,14 @@ internal static class ResidencyEndpoints
             if (catalog.Find(r.Model) is not { } entry)
                 return ApiError.ModelNotFound($"The model '{r.Model}' does not exist.");
 
-            LoadedModel? loaded;
-            if (entry.Capabilities.Contains("completion") || entry.Capabilities.Contains("chat"))
-            {
-                var lookup = await host.GetTextModelAsync(entry.Id, keepAlive, http.RequestAborted);
-                using var lease = lookup.Lease;
-                if (lookup.Model is null)
-                    return lookup.ToApiError();
-                loaded = lookup.Model;
-            }
-            else
-            {
-                var capability = entry.Capabilities.FirstOrDefault() ?? "classification";
-                var lookup = await host.GetInferenceModelAsync(entry.Id, capability, keepAlive, http.RequestAborted);
-                using var lease = lookup.Lease;
-                if (lookup.Model is null)
-                    return lookup.AsTextLookup().ToApiError();
-                loaded = lookup.Model;
-            }
+            // A generator when the model generates, else its first whole-request capability.
+            var capability = entry.Has(ModelCapability.Completion) || entry.Has(ModelCapability.Chat) ? ModelCapability.Completion
+                : ModelCapability.TryParse(entry.Capabilities.FirstOrDefault(), out var first) ? first
+                : ModelCapability.Classification;
+            var lookup = await host.AcquireAsync(entry.Id, capability, keepAlive, http.RequestAborted);
+            using var lease = lookup.Lease;
+            if (lookup.Model is not { } loaded)
+                return lookup.ToApiError();
             await JsonOutput.WriteResponseAsync(http, w => WriteLoaded(w, loaded));
             return null;
         });
@@ -92,7 +82,7 @@ internal static class ResidencyEndpoints
     {
         w.WriteStartObject();
         w.WriteString("model", m.Entry.Id);
-        w.WriteString("capability", m.Capability);
+        w.WriteString("capability", m.Capability.Name);
         w.WriteNumber("size", m.SizeBytes);
         w.WriteBoolean("pinned", m.Pinned);
         w.WriteNumber("active_requests", m.ActiveLeases);

@@ -19,7 +19,8 @@ internal static class ErrorMapping
         _ => ApiError.Server(e.Message, "engine_failure"),
     };
 
-    public static ApiError ToApiError(this ModelLookup lookup) => lookup.Error switch
+    /// <summary>The one mapping of a failed model lookup, for every endpoint and every kind of model.</summary>
+    public static ApiError ToApiError<TModel>(this ModelLookup<TModel> lookup) where TModel : LoadedModel => lookup.Error switch
     {
         ModelLookupError.NotFound => ApiError.ModelNotFound(lookup.Message!),
         ModelLookupError.NotATextModel => ApiError.BadRequest(lookup.Message!, "model", "model_not_supported"),

@@ -1,5 +1,4 @@
-using MicroAI.Backends;
-using MicroAI.Backends.LlamaCpp;
+using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
 using MicroAI.ModelRegistry;
 using Microsoft.Extensions.Options;
@@ -15,7 +14,7 @@ internal sealed class DefaultModelLoader(
     IModelCatalog catalog,
     ServerReadiness readiness,
     IOptions<ModelRegistryOptions> registryOptions,
-    IOptions<EngineOptions> engineOptions,
+    IEnumerable<IModelEngine> engines,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("MicroAI.Server.Startup");
@@ -38,17 +37,19 @@ internal sealed class DefaultModelLoader(
 
         // The devices are reported even with no model yet, so a container's log says at once
         // whether the GPU was seen.
-        try
+        foreach (var engine in engines)
         {
-            LlamaRuntime.EnsureInitialised(engineOptions.Value.NativeDirectory, loggerFactory);
-            _logger.LogInformation("llama.cpp {Version} from {Dir}; devices: {Devices}", LlamaRuntime.Version, LlamaRuntime.NativeDirectory,
-                string.Join("; ", LlamaRuntime.Devices.Select(d => $"{d.Name} ({d.Type}, {d.Description}, {d.TotalBytes / (1024 * 1024)} MiB)")));
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
-        {
-            _logger.LogError("The llama.cpp engine could not start: {Reason}", ex.Message);
-            readiness.MarkFailed(ex.Message);
-            return;
+            try
+            {
+                if (engine.Start() is { } started)
+                    _logger.LogInformation("{Engine}", started);
+            }
+            catch (EngineUnavailableException ex)
+            {
+                _logger.LogError("The {Engine} engine could not start: {Reason}", engine.Name, ex.Message);
+                readiness.MarkFailed(ex.Message);
+                return;
+            }
         }
 
         var models = catalog.List();

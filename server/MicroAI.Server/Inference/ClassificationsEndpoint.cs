@@ -1,3 +1,4 @@
+using MicroAI.ModelRegistry;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
 using MicroAI.Server.Hosting;
@@ -13,7 +14,7 @@ namespace MicroAI.Server.Inference;
 /// </summary>
 internal static class ClassificationsEndpoint
 {
-    public const string Capability = "classification";
+    public static readonly ModelCapability Capability = ModelCapability.Classification;
 
     /// <summary>Labels returned per input when the request does not say.</summary>
     public const int DefaultTopK = 5;

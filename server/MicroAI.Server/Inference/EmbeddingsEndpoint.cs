@@ -1,3 +1,4 @@
+using MicroAI.ModelRegistry;
 using System.Buffers.Binary;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
@@ -11,7 +12,7 @@ namespace MicroAI.Server.Inference;
 /// <summary>POST /v1/embeddings: OpenAI's embeddings, served by any model with the "embeddings" capability.</summary>
 internal static class EmbeddingsEndpoint
 {
-    public const string Capability = "embeddings";
+    public static readonly ModelCapability Capability = ModelCapability.Embeddings;
 
     public static RouteHandlerBuilder MapEmbeddings(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/embeddings", HandleAsync)

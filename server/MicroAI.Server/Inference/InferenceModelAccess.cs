@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
+using MicroAI.ModelRegistry;
 using MicroAI.Server.Generation;
 using MicroAI.Server.OpenAI;
 
@@ -14,14 +15,14 @@ internal static class InferenceModelAccess
 {
     /// <summary>The model with a lease the caller disposes, or the error to answer with.</summary>
     public static async Task<(T? Model, LoadedInferenceModel? Loaded, ModelLease Lease, ApiError? Error)> AcquireAsync<T>(
-        IModelHost host, string? model, string capability, JsonElement? keepAliveValue, CancellationToken cancellationToken)
+        IModelHost host, string? model, ModelCapability capability, JsonElement? keepAliveValue, CancellationToken cancellationToken)
         where T : class, IInferenceModel
     {
         if (SamplingMapper.MapKeepAlive(keepAliveValue, out var keepAlive) is { } keepAliveError)
             return (null, null, default, keepAliveError);
         var lookup = await host.GetInferenceModelAsync(model, capability, keepAlive, cancellationToken);
         if (lookup.Model is null)
-            return (null, null, default, lookup.AsTextLookup().ToApiError());
+            return (null, null, default, lookup.ToApiError());
         if (lookup.Model.Model is not T typed)
         {
             lookup.Lease.Dispose();
@@ -30,16 +31,10 @@ internal static class InferenceModelAccess
         return (typed, lookup.Model, lookup.Lease, null);
     }
 
+    /// <summary>Through the one mapping of engine errors (<see cref="ErrorMapping"/>), naming the input that failed ("input[3]").</summary>
     public static ApiError ToApiError(this InferenceError e)
     {
         var param = e.Index is { } i && e.Param == "input" ? $"input[{i}]" : e.Param;
-        return e.Code switch
-        {
-            GenerationErrorCode.ContextLengthExceeded => ApiError.BadRequest(e.Message, param, "context_length_exceeded"),
-            GenerationErrorCode.InvalidPrompt => ApiError.BadRequest(e.Message, param),
-            GenerationErrorCode.QueueFull => ApiError.Busy(e.Message),
-            GenerationErrorCode.QueueTimeout or GenerationErrorCode.ShuttingDown => ApiError.Unavailable(e.Message),
-            _ => ApiError.Server(e.Message, "engine_failure"),
-        };
+        return new GenerationError(e.Code, e.Message, param).ToApiError();
     }
 }

@@ -1,3 +1,4 @@
+using MicroAI.ModelRegistry;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
 using MicroAI.Server.Hosting;
@@ -14,7 +15,7 @@ namespace MicroAI.Server.Inference;
 /// </summary>
 internal static class RerankEndpoint
 {
-    public const string Capability = "rerank";
+    public static readonly ModelCapability Capability = ModelCapability.Rerank;
 
     public static void MapRerank(this IEndpointRouteBuilder app)
     {

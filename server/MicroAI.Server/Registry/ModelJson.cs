@@ -13,7 +13,7 @@ internal static class ModelJson
     {
         var m = e.Manifest;
         w.WriteStartObject();
-        w.WriteString("format", e.Format == ModelFormat.Gguf ? "gguf" : "onnx");
+        w.WriteString("format", e.Format.Name());
         w.WriteNumber("size", e.SizeBytes);
         w.WriteString("source", e.Source);
         WriteIf(w, "architecture", m?.Architecture);
@@ -28,7 +28,7 @@ internal static class ModelJson
             w.WriteStringValue(cap);
         w.WriteEndArray();
         if (m?.Onnx is { } onnx) w.WriteString("task", onnx.Task);
-        if (MicroAI.Backends.Embeddings.EmbeddingConventions.Normalizes(e) is { } normalized) w.WriteBoolean("embeddings_normalized", normalized);
+        if (EmbeddingConventions.Normalizes(e) is { } normalized) w.WriteBoolean("embeddings_normalized", normalized);
         w.WriteBoolean("has_chat_template", !string.IsNullOrEmpty(m?.ChatTemplate) || !string.IsNullOrEmpty(e.Settings.ChatTemplate));
         w.WriteString("modified", e.CreatedUtc);
         if (loaded is { } l) w.WriteBoolean("loaded", l);

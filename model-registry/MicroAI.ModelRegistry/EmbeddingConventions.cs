@@ -1,6 +1,4 @@
-using MicroAI.ModelRegistry;
-
-namespace MicroAI.Backends.Embeddings;
+namespace MicroAI.ModelRegistry;
 
 /// <summary>
 /// Whether a model's embeddings come out L2-normalised, following its family's convention:
@@ -13,11 +11,11 @@ public static class EmbeddingConventions
     /// <summary>null when the model does not embed.</summary>
     public static bool? Normalizes(ModelEntry entry)
     {
-        if (!entry.Capabilities.Contains("embeddings"))
+        if (!entry.Has(ModelCapability.Embeddings))
             return null;
         if (entry.Format == ModelFormat.Gguf)
             return GgufNormalizes(entry.Manifest?.PoolingType, entry.Capabilities);
-        var modules = entry.Files.TryGetValue("modules.json", out var stored) ? stored : Path.Combine(ModelRegistry.Onnx.OnnxModelFolder.FolderOf(entry.Path), "modules.json");
+        var modules = entry.Files.TryGetValue("modules.json", out var stored) ? stored : Path.Combine(Onnx.OnnxModelFolder.FolderOf(entry.Path), "modules.json");
         try
         {
             return File.Exists(modules) && File.ReadAllText(modules).Contains("sentence_transformers.models.Normalize", StringComparison.Ordinal);
@@ -29,5 +27,5 @@ public static class EmbeddingConventions
     }
 
     public static bool GgufNormalizes(string? poolingType, IReadOnlyList<string> capabilities) =>
-        poolingType is not (null or "none" or "unspecified") || !capabilities.Contains("completion");
+        poolingType is not (null or "none" or "unspecified") || !capabilities.Contains(ModelCapability.Completion.Name);
 }
