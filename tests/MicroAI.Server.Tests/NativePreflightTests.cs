@@ -1,4 +1,9 @@
+using MicroAI.Backends;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.LlamaCpp;
+using MicroAI.Backends.Onnx;
 using MicroAI.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MicroAI.Server.Tests;
 
@@ -9,10 +14,19 @@ public sealed class NativePreflightTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
+    /// <summary>The server's engines, registered as it registers them, with their natives in <paramref name="directory"/> (null: beside the server).</summary>
+    private static IEnumerable<IModelEngine> Engines(string? directory) =>
+        new ServiceCollection().AddLogging()
+            .Configure<EngineOptions>(o => o.NativeDirectory = directory)
+            .AddLlamaCppEngine()
+            .AddOnnxEngine(o => o.NativeDirectory = directory)
+            .BuildServiceProvider()
+            .GetServices<IModelEngine>();
+
     [Fact]
     public void The_natives_beside_the_server_pass_and_are_reported()
     {
-        var result = NativePreflight.Check(null, null);
+        var result = NativePreflight.Check(Engines(null));
 
         Assert.Null(result.Problem);
         Assert.Contains("llama.cpp libllama", result.Report, StringComparison.Ordinal);
@@ -23,7 +37,7 @@ public sealed class NativePreflightTests : IDisposable
     [Fact]
     public void An_empty_folder_fails_in_one_line_naming_the_library_and_the_setting()
     {
-        var result = NativePreflight.Check(_dir.FullName, _dir.FullName);
+        var result = NativePreflight.Check(Engines(_dir.FullName));
 
         Assert.NotNull(result.Problem);
         Assert.DoesNotContain('\n', result.Problem);
@@ -44,7 +58,7 @@ public sealed class NativePreflightTests : IDisposable
         bytes[19] = 0;
         File.WriteAllBytes(llama, bytes);
 
-        var result = NativePreflight.Check(_dir.FullName, _dir.FullName);
+        var result = NativePreflight.Check(Engines(_dir.FullName));
 
         Assert.NotNull(result.Problem);
         Assert.Contains("built for another platform", result.Problem, StringComparison.Ordinal);
@@ -57,7 +71,7 @@ public sealed class NativePreflightTests : IDisposable
         foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*ggml*").Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "*llama*.so")))
             File.Copy(file, Path.Combine(_dir.FullName, Path.GetFileName(file)));
 
-        var result = NativePreflight.Check(_dir.FullName, _dir.FullName);
+        var result = NativePreflight.Check(Engines(_dir.FullName));
 
         Assert.Null(result.Problem);
         Assert.Contains("ONNX Runtime: not found", result.Report, StringComparison.Ordinal);

@@ -21,13 +21,11 @@ public interface IModelHost : IAsyncDisposable
 
     ValueTask<ModelLookup<LoadedTextModel>> GetTextModelAsync(string? id, CancellationToken cancellationToken) => GetTextModelAsync(id, null, cancellationToken);
 
-    /// <summary>A text-generation model, through <see cref="AcquireAsync"/>.</summary>
-    async ValueTask<ModelLookup<LoadedTextModel>> GetTextModelAsync(string? id, TimeSpan? keepAlive, CancellationToken cancellationToken) =>
-        (await AcquireAsync(id, ModelCapability.Completion, keepAlive, cancellationToken).ConfigureAwait(false)).As<LoadedTextModel>();
+    /// <summary>A text-generation model: <see cref="AcquireAsync"/> for completion.</summary>
+    ValueTask<ModelLookup<LoadedTextModel>> GetTextModelAsync(string? id, TimeSpan? keepAlive, CancellationToken cancellationToken);
 
-    /// <summary>A whole-request model (classification, embeddings, rerank), through <see cref="AcquireAsync"/>.</summary>
-    async ValueTask<ModelLookup<LoadedInferenceModel>> GetInferenceModelAsync(string? id, ModelCapability capability, TimeSpan? keepAlive, CancellationToken cancellationToken) =>
-        (await AcquireAsync(id, capability, keepAlive, cancellationToken).ConfigureAwait(false)).As<LoadedInferenceModel>();
+    /// <summary>A whole-request model (classification, embeddings, rerank): <see cref="AcquireAsync"/> for it.</summary>
+    ValueTask<ModelLookup<LoadedInferenceModel>> GetInferenceModelAsync(string? id, ModelCapability capability, TimeSpan? keepAlive, CancellationToken cancellationToken);
 
     IReadOnlyCollection<LoadedModel> Loaded { get; }
 

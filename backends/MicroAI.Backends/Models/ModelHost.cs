@@ -70,6 +70,18 @@ internal sealed class ModelHost : IModelHost
 
     public IReadOnlyCollection<LoadedModel> Loaded => (IReadOnlyCollection<LoadedModel>)_loaded.Values;
 
+    public ValueTask<ModelLookup<LoadedTextModel>> GetTextModelAsync(string? id, CancellationToken cancellationToken) => GetTextModelAsync(id, null, cancellationToken);
+
+    public async ValueTask<ModelLookup<LoadedTextModel>> GetTextModelAsync(string? id, TimeSpan? keepAlive, CancellationToken cancellationToken) =>
+        (await AcquireAsync(id, ModelCapability.Completion, keepAlive, cancellationToken).ConfigureAwait(false)).As<LoadedTextModel>();
+
+    public async ValueTask<ModelLookup<LoadedInferenceModel>> GetInferenceModelAsync(string? id, ModelCapability capability, TimeSpan? keepAlive, CancellationToken cancellationToken)
+    {
+        if (capability.IsGeneration)
+            throw new ArgumentException($"{capability} is served by GetTextModelAsync.", nameof(capability));
+        return (await AcquireAsync(id, capability, keepAlive, cancellationToken).ConfigureAwait(false)).As<LoadedInferenceModel>();
+    }
+
     public async ValueTask<ModelLookup<LoadedModel>> AcquireAsync(string? id, ModelCapability capability, TimeSpan? keepAlive, CancellationToken cancellationToken)
     {
         // Chat is completion with a template: one resident generator serves both.

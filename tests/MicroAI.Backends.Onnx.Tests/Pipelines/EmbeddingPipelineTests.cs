@@ -17,7 +17,7 @@ public sealed class EmbeddingPipelineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    internal static IInferenceModel Load(string modelPath, string capability)
+    internal static IInferenceModel Load(string modelPath, ModelCapability capability)
     {
         // The process-wide environment keeps the logger of whoever creates it first: always the suite's capturing one.
         _ = OnnxTestRuntime.Environment;
@@ -40,7 +40,7 @@ public sealed class EmbeddingPipelineTests : IDisposable
     {
         var pooling = Enum.Parse<Pooling>(poolingName);
         var model = BertEmbedder(Path.Combine(_root, $"{pooling}-{tokenTypes}-{normalize}"), pooling, tokenTypes, normalize);
-        using var embedder = (IEmbeddingModel)Load(model.ModelPath, "embeddings");
+        using var embedder = (IEmbeddingModel)Load(model.ModelPath, ModelCapability.Embeddings);
 
         var result = await embedder.EmbedAsync(Texts.Select(EmbeddingInput.FromText).ToList(), truncate: false, CancellationToken.None);
 
@@ -66,7 +66,7 @@ public sealed class EmbeddingPipelineTests : IDisposable
     public async Task Token_id_inputs_too_long_inputs_and_truncation()
     {
         var model = BertEmbedder(Path.Combine(_root, "limits"));
-        using var embedder = (IEmbeddingModel)Load(model.ModelPath, "embeddings");
+        using var embedder = (IEmbeddingModel)Load(model.ModelPath, ModelCapability.Embeddings);
         var words = string.Join(' ', Enumerable.Repeat("cat", 40));
 
         var ids = Encode("the cat").Ids.Select(i => (int)i).ToArray();

@@ -43,7 +43,7 @@ public sealed class ModelHostInferenceTests
     {
         await using var host = Host(entries: Onnx("magika", "classification"));
 
-        var lookups = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => host.GetInferenceModelAsync("magika", "classification", null, CancellationToken.None).AsTask()));
+        var lookups = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => host.GetInferenceModelAsync("magika", ModelCapability.Classification, null, CancellationToken.None).AsTask()));
 
         Assert.Equal(1, _onnx.Loads);
         Assert.All(lookups, l => Assert.Same(lookups[0].Model, l.Model));
@@ -61,7 +61,7 @@ public sealed class ModelHostInferenceTests
         await using var host = Host(entries: Onnx("magika", "classification"));
 
         var text = await host.GetTextModelAsync("magika", CancellationToken.None);
-        var embed = await host.GetInferenceModelAsync("magika", "embeddings", null, CancellationToken.None);
+        var embed = await host.GetInferenceModelAsync("magika", ModelCapability.Embeddings, null, CancellationToken.None);
 
         Assert.Equal(ModelLookupError.NotATextModel, text.Error);
         Assert.Contains("does not generate text", text.Message);
@@ -75,7 +75,7 @@ public sealed class ModelHostInferenceTests
     public async Task An_idle_classifier_is_unloaded_after_its_keep_alive_and_disposed()
     {
         await using var host = Host(new EngineOptions { KeepAlive = "1m" }, Onnx("c", "classification"));
-        var lookup = await host.GetInferenceModelAsync("c", "classification", null, CancellationToken.None);
+        var lookup = await host.GetInferenceModelAsync("c", ModelCapability.Classification, null, CancellationToken.None);
         var model = (FakeClassifier)lookup.Model!.Model;
         lookup.Lease.Dispose();
 
@@ -92,12 +92,12 @@ public sealed class ModelHostInferenceTests
         await using var host = Host(entries: Gguf("m"));
 
         var text = await host.GetTextModelAsync("m", CancellationToken.None);
-        var embed = await host.GetInferenceModelAsync("m", "embeddings", null, CancellationToken.None);
+        var embed = await host.GetInferenceModelAsync("m", ModelCapability.Embeddings, null, CancellationToken.None);
         text.Lease.Dispose();
         embed.Lease.Dispose();
 
         Assert.Equal(2, host.Loaded.Count);
-        Assert.Equal(["completion", "embeddings"], host.Loaded.Select(m => m.Capability).Order());
+        Assert.Equal(["completion", "embeddings"], host.Loaded.Select(m => m.Capability.Name).Order());
 
         Assert.True(await host.UnloadAsync("M"));
         Assert.Empty(host.Loaded);
@@ -109,7 +109,7 @@ public sealed class ModelHostInferenceTests
         _onnx.Failure = new ModelLoadException("ORT says: protobuf parsing failed");
         await using var host = Host(entries: Onnx("bad", "classification"));
 
-        var lookup = await host.GetInferenceModelAsync("bad", "classification", null, CancellationToken.None);
+        var lookup = await host.GetInferenceModelAsync("bad", ModelCapability.Classification, null, CancellationToken.None);
 
         Assert.Equal(ModelLookupError.LoadFailed, lookup.Error);
         Assert.Contains("protobuf parsing failed", lookup.Message);
@@ -120,11 +120,11 @@ public sealed class ModelHostInferenceTests
     {
         private int _loads;
         public string Name => "fake-onnx";
-        public ModelFormat Format => ModelFormat.Onnx;
+        public bool CanServe(ModelEntry entry, ModelCapability capability) => entry.Format == ModelFormat.Onnx;
         public int Loads => Volatile.Read(ref _loads);
         public ModelLoadException? Failure { get; set; }
 
-        public IInferenceModel LoadInferenceModel(ModelEntry entry, string capability, ModelLoadSettings settings)
+        public IInferenceModel LoadInferenceModel(ModelEntry entry, ModelCapability capability, ModelLoadSettings settings)
         {
             Interlocked.Increment(ref _loads);
             Thread.Sleep(20);
@@ -135,9 +135,9 @@ public sealed class ModelHostInferenceTests
     private sealed class FakeGgufEngine : IModelEngine
     {
         public string Name => "fake-gguf";
-        public ModelFormat Format => ModelFormat.Gguf;
+        public bool CanServe(ModelEntry entry, ModelCapability capability) => entry.Format == ModelFormat.Gguf;
         public ITextModel LoadTextModel(ModelEntry entry, ModelLoadSettings settings) => new FakeTextModel(entry.Id, 2048);
-        public IInferenceModel LoadInferenceModel(ModelEntry entry, string capability, ModelLoadSettings settings) => new FakeClassifier();
+        public IInferenceModel LoadInferenceModel(ModelEntry entry, ModelCapability capability, ModelLoadSettings settings) => new FakeClassifier();
     }
 
     private sealed class FakeClassifier : IClassificationModel

@@ -161,7 +161,7 @@ public sealed class ModelHostTests
         private int _loads;
 
         public string Name => "fake";
-        public ModelFormat Format => ModelFormat.Gguf;
+        public bool CanServe(ModelEntry entry, ModelCapability capability) => entry.Format == ModelFormat.Gguf;
         public int Loads => Volatile.Read(ref _loads);
         public int TrainingContext { get; init; } = 2048;
         public TimeSpan LoadDelay { get; init; }

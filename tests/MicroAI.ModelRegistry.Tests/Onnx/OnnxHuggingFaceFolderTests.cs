@@ -1,3 +1,4 @@
+using MicroAI.ModelRegistry;
 using MicroAI.ModelRegistry.Onnx;
 using MicroAI.Tests.Shared;
 
@@ -33,7 +34,7 @@ public sealed class OnnxHuggingFaceFolderTests : IDisposable
         var d = OnnxModelFolderTests.InspectOk(Folder);
 
         Assert.Equal(OnnxTasks.Embeddings, d.Task);
-        Assert.Equal([OnnxCapabilities.Embeddings], d.Capabilities);
+        Assert.Equal([ModelCapability.Embeddings.Name], d.Capabilities);
         Assert.Equal("model.onnx", d.ModelFile);
         Assert.Equal(["model.onnx", "tokenizer.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "config.json"], d.Files);
         Assert.Equal("last_hidden_state", d.PrimaryOutput);
@@ -86,7 +87,7 @@ public sealed class OnnxHuggingFaceFolderTests : IDisposable
         var d = OnnxModelFolderTests.InspectOk(Folder);
 
         Assert.Equal(OnnxTasks.TextClassification, d.Task);
-        Assert.Equal([OnnxCapabilities.Classification], d.Capabilities);
+        Assert.Equal([ModelCapability.Classification.Name], d.Capabilities);
         Assert.Equal(["negative", "positive", "neutral"], d.Labels);
         Assert.False(d.MultiLabel);
         Assert.Equal("logits", d.PrimaryOutput);
@@ -140,7 +141,7 @@ public sealed class OnnxHuggingFaceFolderTests : IDisposable
         var d = OnnxModelFolderTests.InspectOk(Folder);
 
         Assert.Equal(OnnxTasks.Rerank, d.Task);
-        Assert.Equal([OnnxCapabilities.Rerank], d.Capabilities);
+        Assert.Equal([ModelCapability.Rerank.Name], d.Capabilities);
         Assert.Equal("logits", d.PrimaryOutput);
     }
 

@@ -1,3 +1,4 @@
+using MicroAI.ModelRegistry;
 using System.Text.Json;
 using MicroAI.ModelRegistry.Onnx;
 using MicroAI.Tests.Shared;
@@ -33,7 +34,7 @@ public sealed class OnnxModelFolderTests : IDisposable
         Assert.Equal("float32", d.ImageElementType);
         Assert.Equal("Input3", Assert.Single(d.Inputs).Name);
         Assert.Equal("Plus214_Output_0", d.PrimaryOutput);
-        Assert.Equal([OnnxCapabilities.Classification], d.Capabilities);
+        Assert.Equal([ModelCapability.Classification.Name], d.Capabilities);
         Assert.False(d.MultiLabel);
         Assert.Empty(d.Warnings);
         Assert.Equal(Path.GetFullPath(SharedOnnx("mnist")), d.Folder);
@@ -93,7 +94,7 @@ public sealed class OnnxModelFolderTests : IDisposable
         Assert.Contains("cs", d.Labels!);
         Assert.Equal(["model.onnx", "config.min.json", "content_types_kb.min.json"], d.Files);
         Assert.Equal("target_label", d.PrimaryOutput);
-        Assert.Equal([OnnxCapabilities.Classification], d.Capabilities);
+        Assert.Equal([ModelCapability.Classification.Name], d.Capabilities);
         Assert.Null(d.ImageLayout);
         Assert.Empty(d.Warnings);
     }
