@@ -79,7 +79,7 @@ public sealed record EnginePreflight(string Report, string? Problem)
 /// <param name="GpuLayers">Layers to offload; -1 all.</param>
 /// <param name="Device">"auto" (the GPU with the most free memory if the model fits, else the CPU), "cpu", or a device name ("CUDA0").</param>
 /// <param name="EstimatedBytes">The model's size once loaded (weights + KV cache), for automatic placement.</param>
-/// <param name="LayerCount">The model's repeating layers (GGUF block_count), for a partial offload that fits; 0 = unknown.</param>
+/// <param name="LayerCount">The model's repeating layers (GGUF block_count), for a partial offload that fits; 0 = unknown (the llama.cpp engine reads it from the file).</param>
 public sealed record ModelLoadSettings(int GpuLayers, string? ChatTemplate, string? Device = null, long EstimatedBytes = 0, int LayerCount = 0);
 
 public sealed class ModelLoadException(string message, Exception? inner = null) : Exception(message, inner);
