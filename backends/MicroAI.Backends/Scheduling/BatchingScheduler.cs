@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Scheduling.Policies;
 using Microsoft.Extensions.Logging;
@@ -43,8 +42,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private long _cachedPromptTokens;
     private long _promptCacheRestores;
     private long _stateCacheBytes;
-    private readonly int[][] _slotPrefixes;
-    private PrefixSnapshot _publishedPrefixes = new([], []);
+    private readonly PrefixPublisher _prefixes;
 
     public BatchingScheduler(ITextModel model, IBatchDecoder decoder, SchedulerOptions options, ILogger logger)
     {
@@ -58,9 +56,8 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         _slotTokens = _state.SlotTokens;
         _planner = new StepPlanner(_state, decoder.BatchCapacity, options.PrefillChunkTokens);
         _pieces = new TokenPieces(decoder);
-        _slotPrefixes = new int[decoder.SlotCount][];
-        Array.Fill(_slotPrefixes, []);
         _stateCache = options.PromptCacheBytes > 0 ? new PromptStateCache(options.PromptCacheBytes) : null;
+        _prefixes = new PrefixPublisher(decoder.SlotCount, _stateCache);
         _thread = new Thread(Loop) { IsBackground = true, Name = $"scheduler:{model.Info.Id}" };
         _thread.Start();
     }
@@ -72,34 +69,9 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         Interlocked.Read(ref _promptCacheRestores), Volatile.Read(ref _stateCacheBytes));
 
     /// <summary>Hashed on the reader's thread (a router's occasional poll), not the scheduler's.</summary>
-    public IReadOnlyCollection<ulong> CachedPrefixHashes
-    {
-        get
-        {
-            var snapshot = Volatile.Read(ref _publishedPrefixes);
-            var all = new HashSet<ulong>();
-            foreach (var tokens in snapshot.Slots)
-                all.UnionWith(PrefixHashes.Compute(tokens));
-            foreach (var entry in snapshot.Cached)
-                all.UnionWith(entry.PrefixHashes);
-            return all;
-        }
-    }
+    public IReadOnlyCollection<ulong> CachedPrefixHashes => _prefixes.Hashes();
 
-    /// <summary>What the KV caches hold, as immutable arrays a reader on another thread may hash.</summary>
-    private sealed record PrefixSnapshot(int[][] Slots, PromptStateCache.Entry[] Cached);
-
-    /// <summary>
-    /// Scheduler thread only, when a slot is taken or freed: copies that slot's whole-block tokens
-    /// (a memcpy of at most 16 KB for 4,096 tokens) and publishes a new snapshot; nothing is hashed
-    /// here, so the step loop pays no SHA-256 for a route nobody may ask for.
-    /// </summary>
-    private void PublishPrefixes(int slot)
-    {
-        var tokens = CollectionsMarshal.AsSpan(_slotTokens[slot]);
-        _slotPrefixes[slot] = tokens[..(tokens.Length / PrefixHashes.BlockTokens * PrefixHashes.BlockTokens)].ToArray();
-        Volatile.Write(ref _publishedPrefixes, new PrefixSnapshot([.. _slotPrefixes], _stateCache?.Entries.ToArray() ?? []));
-    }
+    private void PublishPrefixes(int slot) => _prefixes.Publish(slot, _slotTokens[slot]);
 
     public SubmitResult Submit(ScheduledRequest request, CancellationToken cancellationToken)
     {
@@ -170,7 +142,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 for (var i = 0; i < _slots.Length; i++)
                 {
                     _slotTokens[i].Clear(); // the cache's state is unknown now; the next admission clears it
-                    _slotPrefixes[i] = [];
+                    _prefixes.Forget(i);
                     if (_slots[i] is { } seq)
                         Fail(seq, new GenerationError(GenerationErrorCode.EngineFailure, "The engine failed: " + ex.Message));
                 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace MicroAI.Backends.Scheduling;
 
 /// <summary>
@@ -12,8 +14,8 @@ internal sealed class StepPlan
 
     public StepPlan(int slots) => _slices = new List<BatchSlice>(slots);
 
-    /// <summary>At most one per slot, in slot order (the batch's layout; see <see cref="StepPlanner"/>).</summary>
-    public IReadOnlyList<BatchSlice> Slices => _slices;
+    /// <summary>At most one per slot, in slot order (the batch's layout; see <see cref="StepPlanner"/>). A span: walking it allocates no enumerator.</summary>
+    public ReadOnlySpan<BatchSlice> Slices => CollectionsMarshal.AsSpan(_slices);
 
     /// <summary>Prompt tokens the step may take in all (int.MaxValue: only the batch limits them).</summary>
     public int PrefillBudget { get; private set; }

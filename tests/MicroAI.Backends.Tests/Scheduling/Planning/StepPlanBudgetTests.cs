@@ -27,7 +27,7 @@ public sealed class StepPlanBudgetTests
 
         var plan = s.Planner(batchCapacity: 512, prefillChunkTokens: 128).Plan();
 
-        Assert.Equal([100, 28], plan.Slices.Select(x => x.Tokens));
+        Assert.Equal([100, 28], plan.Slices.ToArray().Select(x => x.Tokens));
         Assert.Equal(128, plan.PromptTokens);
     }
 
@@ -40,7 +40,7 @@ public sealed class StepPlanBudgetTests
         var plan = s.Planner(batchCapacity: 512, prefillChunkTokens: 128).Plan();
 
         Assert.Equal(int.MaxValue, plan.PrefillBudget);
-        var slice = Assert.Single(plan.Slices);
+        var slice = Assert.Single(plan.Slices.ToArray());
         Assert.Equal((1, false, 200, 512, false), (slice.Slot, slice.IsGenerated, slice.Position, slice.Tokens, slice.WantsLogits));
     }
 
@@ -55,7 +55,7 @@ public sealed class StepPlanBudgetTests
         var plan = s.Planner(batchCapacity: 512, prefillChunkTokens: 128).Plan();
 
         Assert.Equal(int.MaxValue, plan.PrefillBudget);
-        var slice = Assert.Single(plan.Slices);
+        var slice = Assert.Single(plan.Slices.ToArray());
         Assert.Equal((0, 300, true), (slice.Slot, slice.Tokens, slice.WantsLogits));
     }
 
@@ -81,8 +81,8 @@ public sealed class StepPlanBudgetTests
         var prompt = s.Prefilling(slot: 1, promptLength: 300, done: 10);
         var planner = s.Planner(batchCapacity: 512, prefillChunkTokens: 128);
 
-        var first = planner.Plan().Slices.ToList();
-        var second = planner.Plan().Slices.ToList();
+        var first = planner.Plan().Slices.ToArray();
+        var second = planner.Plan().Slices.ToArray();
 
         Assert.Equal(first, second);
         Assert.Equal((40, 40, 10, 10), (stream.Position, stream.PromptDone, prompt.Position, prompt.PromptDone));

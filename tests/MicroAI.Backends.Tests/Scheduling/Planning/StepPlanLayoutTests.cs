@@ -13,7 +13,7 @@ public sealed class StepPlanLayoutTests
 
         var plan = s.Planner(batchCapacity: 512, prefillChunkTokens: 128).Plan();
 
-        Assert.Equal([(0, 1), (1, 28), (2, 100)], plan.Slices.Select(x => (x.Slot, x.Tokens)));
+        Assert.Equal([(0, 1), (1, 28), (2, 100)], plan.Slices.ToArray().Select(x => (x.Slot, x.Tokens)));
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class StepPlanLayoutTests
 
         Assert.Equal(
             [new(0, true, 5, 1, true), new(1, false, 3, 7, true), new(2, true, 8, 1, true), new(3, true, 9, 1, true)],
-            plan.Slices);
+            plan.Slices.ToArray());
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class StepPlanLayoutTests
 
         var plan = s.Planner(batchCapacity: 2, prefillChunkTokens: 128).Plan();
 
-        Assert.Equal([0, 2], plan.Slices.Select(x => x.Slot));
+        Assert.Equal([0, 2], plan.Slices.ToArray().Select(x => x.Slot));
         Assert.Equal(3, plan.Generating);
         Assert.Equal(0, plan.PromptTokens);
     }
@@ -58,7 +58,7 @@ public sealed class StepPlanLayoutTests
 
         var plan = s.Planner().Plan();
 
-        var slice = Assert.Single(plan.Slices);
+        var slice = Assert.Single(plan.Slices.ToArray());
         Assert.Equal((1, 20), (slice.Slot, slice.Tokens));
     }
 
