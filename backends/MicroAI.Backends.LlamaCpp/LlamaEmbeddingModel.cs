@@ -52,7 +52,7 @@ internal sealed class LlamaEmbeddingModel : IEmbeddingModel, IRerankModel
                 var vocab = _model.Info.VocabularySize;
                 var bad = Array.FindIndex(ids, t => t < 0 || t >= vocab);
                 if (bad >= 0)
-                    return InferenceError.BadInput($"Token {ids[bad]} at position {bad} of input {i} is not in the model's vocabulary (0 to {vocab - 1}).", "input", i);
+                    return InferenceError.BadInput($"Token {ids[bad]} at position {bad} of input {i} is not in the model's vocabulary (0 to {vocab - 1}).", i);
                 seq = ids;
             }
             else
@@ -60,7 +60,7 @@ internal sealed class LlamaEmbeddingModel : IEmbeddingModel, IRerankModel
                 seq = _model.Tokenize(input.Text!, addSpecial: true, parseSpecial: true);
             }
             if (seq.Length == 0)
-                return InferenceError.BadInput($"Input {i} has no tokens.", "input", i);
+                return InferenceError.BadInput($"Input {i} has no tokens.", i);
             if (seq.Length > MaxInputTokens)
             {
                 if (!truncate)
@@ -83,7 +83,7 @@ internal sealed class LlamaEmbeddingModel : IEmbeddingModel, IRerankModel
     public async ValueTask<InferenceResult<RerankBatch>> RerankAsync(string query, IReadOnlyList<string> documents, CancellationToken cancellationToken)
     {
         if (_runner.Pooling != LlamaSequenceRunner.PoolingRank)
-            return new InferenceError(GenerationErrorCode.InvalidPrompt, $"'{_model.Info.Id}' has no rank head (pooling type 'rank'); it cannot rerank.", "model");
+            return new InferenceError(GenerationErrorCode.InvalidPrompt, $"'{_model.Info.Id}' has no rank head (pooling type 'rank'); it cannot rerank.", RequestPart.Model);
         var q = _model.Tokenize(query, addSpecial: false, parseSpecial: false);
         var sequences = new int[documents.Count][];
         var tokens = 0;

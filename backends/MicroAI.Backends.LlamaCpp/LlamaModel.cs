@@ -123,7 +123,7 @@ internal sealed unsafe class LlamaModel : ITextModel
             : _chat;
         var rendered = chat.Render(request.Messages ?? [], request.Tools);
         if (rendered.Error is { } error)
-            return new GenerationError(GenerationErrorCode.InvalidPrompt, error, request.ChatTemplate is null ? "messages" : "chat_template");
+            return new GenerationError(GenerationErrorCode.InvalidPrompt, error, request.ChatTemplate is null ? RequestPart.Messages : RequestPart.ChatTemplate);
         prompt = rendered.Prompt!;
         return null;
     }
@@ -142,13 +142,13 @@ internal sealed unsafe class LlamaModel : ITextModel
             foreach (var token in bias.Keys)
             {
                 if ((uint)token >= (uint)n)
-                    return new GenerationError(GenerationErrorCode.InvalidPrompt, $"'logit_bias' names token {token}, outside the vocabulary (0..{n - 1}).", "logit_bias");
+                    return new GenerationError(GenerationErrorCode.InvalidPrompt, $"'logit_bias' names token {token}, outside the vocabulary (0..{n - 1}).", RequestPart.LogitBias);
             }
         }
         if (p.Grammar is { } grammar)
         {
             if (!LlamaGrammar.TryCreateSampler(_vocab, grammar, out var sampler, out var error))
-                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, "grammar");
+                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, RequestPart.Grammar);
             LlamaNative.llama_sampler_free(sampler);
         }
         return null;
@@ -165,7 +165,7 @@ internal sealed unsafe class LlamaModel : ITextModel
             for (var i = 0; i < given.Count; i++)
             {
                 if ((uint)given[i] >= (uint)n)
-                    return new GenerationError(GenerationErrorCode.InvalidPrompt, $"Token id {given[i]} at index {i} is outside the vocabulary (0..{n - 1}).", "prompt");
+                    return new GenerationError(GenerationErrorCode.InvalidPrompt, $"Token id {given[i]} at index {i} is outside the vocabulary (0..{n - 1}).", RequestPart.Prompt);
             }
             prompt = new PreparedPrompt(given.ToArray(), []);
             return null;
@@ -182,7 +182,7 @@ internal sealed unsafe class LlamaModel : ITextModel
             var chat = request.ChatTemplate is { } perRequest ? LlamaChatFormatter.ForRequest(perRequest, _bos, _eos) : _chat;
             var rendered = chat.Render(messages, request.Tools);
             if (rendered.Error is { } error)
-                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, request.ChatTemplate is null ? "messages" : "chat_template");
+                return new GenerationError(GenerationErrorCode.InvalidPrompt, error, request.ChatTemplate is null ? RequestPart.Messages : RequestPart.ChatTemplate);
             text = rendered.Prompt!;
             stops = rendered.Stops;
             // Templates print bos_token themselves; llama.cpp would add a second one.
@@ -207,7 +207,7 @@ internal sealed unsafe class LlamaModel : ITextModel
         int pre = LlamaNative.llama_vocab_fim_pre(_vocab), suf = LlamaNative.llama_vocab_fim_suf(_vocab), mid = LlamaNative.llama_vocab_fim_mid(_vocab);
         if (pre < 0 || suf < 0 || mid < 0)
             return new GenerationError(GenerationErrorCode.InvalidPrompt,
-                $"'{Info.Id}' has no fill-in-the-middle tokens, so it cannot complete between a prompt and a 'suffix'; use a code model trained for infilling.", "suffix");
+                $"'{Info.Id}' has no fill-in-the-middle tokens, so it cannot complete between a prompt and a 'suffix'; use a code model trained for infilling.", RequestPart.Suffix);
         var tokens = new List<int>();
         if (LlamaNative.llama_vocab_get_add_bos(_vocab))
             tokens.Add(LlamaNative.llama_vocab_bos(_vocab));

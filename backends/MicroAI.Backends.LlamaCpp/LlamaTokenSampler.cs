@@ -25,7 +25,7 @@ internal sealed class LlamaTokenSampler : ITokenSampler
             if (!LlamaGrammar.TryCreateSampler(vocab, grammar, out var grammarSampler, out var error))
             {
                 _chain.Dispose();
-                throw new SamplerRejectedException(error, "grammar");
+                throw new SamplerRejectedException(error, RequestPart.Grammar);
             }
             Add(grammarSampler);
         }
@@ -57,7 +57,7 @@ internal sealed class LlamaTokenSampler : ITokenSampler
             if ((uint)token >= (uint)vocabularySize)
             {
                 _chain.Dispose();
-                throw new SamplerRejectedException($"'logit_bias' names token {token}, outside the vocabulary (0..{vocabularySize - 1}).", "logit_bias");
+                throw new SamplerRejectedException($"'logit_bias' names token {token}, outside the vocabulary (0..{vocabularySize - 1}).", RequestPart.LogitBias);
             }
             entries[i++] = new LlamaLogitBias { token = token, bias = value };
         }

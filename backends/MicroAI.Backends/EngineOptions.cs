@@ -24,6 +24,9 @@ public sealed class EngineOptions
     /// <summary>Most prompt tokens per decode step while other requests are running (chunked prefill; lower: faster first tokens under load, higher: smoother streams); 0 = BatchSize.</summary>
     public int PrefillChunkTokens { get; set; } = 128;
 
+    /// <summary>Which waiting request gets a free slot first: "first-come-first-served" (default) or "shortest-prompt-first" (with a bound so a long prompt still gets in).</summary>
+    public string SchedulingPolicy { get; set; } = Scheduling.Policies.SchedulingPolicies.Default;
+
     /// <summary>Whether a chat request (and /apply-template) may carry its own Jinja <c>chat_template</c> (rendered sandboxed).</summary>
     public bool AllowRequestChatTemplates { get; set; } = true;
 
@@ -72,6 +75,8 @@ public sealed class EngineOptions
         if (GpuLayers < -1) yield return "MicroAI:GpuLayers must be -1 (all), 0 (none) or a layer count.";
         if (BatchSize is < 1 or > 65536) yield return "MicroAI:BatchSize must be between 1 and 65536.";
         if (PrefillChunkTokens < 0) yield return "MicroAI:PrefillChunkTokens must be 0 (the batch size) or positive.";
+        if (!Scheduling.Policies.SchedulingPolicies.Exists(SchedulingPolicy))
+            yield return $"MicroAI:SchedulingPolicy '{SchedulingPolicy}' is not a scheduling policy ({string.Join(", ", Scheduling.Policies.SchedulingPolicies.Names)}).";
         if (MaxQueuedRequests < 0) yield return "MicroAI:MaxQueuedRequests must be 0 or positive.";
         if (RequestTimeoutSeconds < 0) yield return "MicroAI:RequestTimeoutSeconds must be 0 (no limit) or positive.";
         if (PromptCacheMiB < 0) yield return "MicroAI:PromptCacheMiB must be 0 (off) or positive.";

@@ -71,7 +71,7 @@ public sealed class LlamaGenerationTests : IDisposable
         Assert.Equal(FinishReason.Stop, finished.FinishReason);
     }
 
-    private IGenerationScheduler CreateScheduler(int slots, int batchSize = 64) => SchedulerFactory.Create(_model, slots, batchSize);
+    private ModelScheduler CreateScheduler(int slots, int batchSize = 64) => SchedulerFactory.Create(_model, slots, batchSize);
 
     internal static GenerateRequest Greedy(string prompt, int maxTokens = 40) => new()
     {
@@ -80,7 +80,7 @@ public sealed class LlamaGenerationTests : IDisposable
         MaxTokens = maxTokens,
     };
 
-    internal static async Task<(string Text, GenerationEvent Finished)> GenerateAsync(IGenerationScheduler scheduler, GenerateRequest request)
+    internal static async Task<(string Text, GenerationEvent Finished)> GenerateAsync(ModelScheduler scheduler, GenerateRequest request)
     {
         var result = scheduler.Submit(request, CancellationToken.None);
         Assert.Null(result.Error);

@@ -79,7 +79,7 @@ public sealed class LlamaModelTests
         var ok = model.TryPreparePrompt(new GenerateRequest { Prompt = PromptInput.FromTokens([1, 511]) }, out var valid);
 
         Assert.Equal(GenerationErrorCode.InvalidPrompt, error?.Code);
-        Assert.Equal("prompt", error?.Param);
+        Assert.Equal(RequestPart.Prompt, error?.Part);
         Assert.Contains("600", error?.Message, StringComparison.Ordinal);
         Assert.Empty(prompt.Tokens);
         Assert.Equal(GenerationErrorCode.InvalidPrompt, negative?.Code);

@@ -35,4 +35,25 @@ public sealed class EngineOptionsTests
 
         Assert.Empty(options.Validate());
     }
+
+    [Fact]
+    public void An_unknown_scheduling_policy_is_reported_with_the_known_names()
+    {
+        var options = new EngineOptions { SchedulingPolicy = "priority-by-mood" };
+
+        var problem = Assert.Single(options.Validate());
+
+        Assert.Contains("MicroAI:SchedulingPolicy 'priority-by-mood'", problem, StringComparison.Ordinal);
+        Assert.Contains("first-come-first-served", problem, StringComparison.Ordinal);
+        Assert.Contains("shortest-prompt-first", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("first-come-first-served")]
+    [InlineData("shortest-prompt-first")]
+    [InlineData("Shortest-Prompt-First")]
+    public void Known_scheduling_policies_are_accepted(string name)
+    {
+        Assert.Empty(new EngineOptions { SchedulingPolicy = name }.Validate());
+    }
 }

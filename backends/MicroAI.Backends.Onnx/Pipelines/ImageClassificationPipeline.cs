@@ -62,7 +62,7 @@ internal sealed class ImageClassificationPipeline : IClassificationModel
             }
             catch (ImageDecodeException ex)
             {
-                return ValueTask.FromResult<InferenceResult<ClassificationBatch>>(InferenceError.BadInput($"Input {i} is not a usable image: {ex.Message}", "input", i));
+                return ValueTask.FromResult<InferenceResult<ClassificationBatch>>(InferenceError.BadInput($"Input {i} is not a usable image: {ex.Message}", i));
             }
         }
         var results = new ClassificationOutput[inputs.Count];

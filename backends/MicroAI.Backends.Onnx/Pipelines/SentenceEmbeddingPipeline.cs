@@ -82,7 +82,7 @@ internal sealed class SentenceEmbeddingPipeline : IEmbeddingModel
             var bad = Array.FindIndex(ids, t => t < 0 || t >= _tokenizer.VocabularySize);
             encoded = new TokenizedText(ids, new int[ids.Length], new int[ids.Length], [], false);
             if (bad >= 0)
-                return InferenceError.BadInput($"Token {ids[bad]} at position {bad} of input {index} is not in the model's vocabulary (0 to {_tokenizer.VocabularySize - 1}).", "input", index);
+                return InferenceError.BadInput($"Token {ids[bad]} at position {bad} of input {index} is not in the model's vocabulary (0 to {_tokenizer.VocabularySize - 1}).", index);
             if (ids.Length > MaxInputTokens)
             {
                 if (!truncate)

@@ -21,9 +21,9 @@ public enum GenerationErrorCode
 }
 
 /// <summary>
-/// An error returned (not thrown) by the backends. <see cref="Param"/> names the request field at fault.
+/// An error returned (not thrown) by the backends. <see cref="Part"/> names the part of the request at fault.
 /// </summary>
-public sealed record GenerationError(GenerationErrorCode Code, string Message, string? Param = null)
+public sealed record GenerationError(GenerationErrorCode Code, string Message, RequestPart? Part = null)
 {
     public bool IsClientError => Code is GenerationErrorCode.ContextLengthExceeded or GenerationErrorCode.InvalidPrompt;
 }

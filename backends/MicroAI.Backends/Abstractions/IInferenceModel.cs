@@ -15,14 +15,15 @@ public interface IInferenceModel : IDisposable
 }
 
 /// <summary>An error an inference model returns (not throws) for a request it cannot serve.</summary>
+/// <param name="Part">The part of the request at fault, in no protocol's words (see <see cref="RequestPart"/>).</param>
 /// <param name="Index">The input at fault, when one is.</param>
-public sealed record InferenceError(GenerationErrorCode Code, string Message, string? Param = null, int? Index = null)
+public sealed record InferenceError(GenerationErrorCode Code, string Message, RequestPart? Part = null, int? Index = null)
 {
-    public static InferenceError BadInput(string message, string param = "input", int? index = null) =>
-        new(GenerationErrorCode.InvalidPrompt, message, param, index);
+    public static InferenceError BadInput(string message, int? index = null) =>
+        new(GenerationErrorCode.InvalidPrompt, message, RequestPart.Input, index);
 
     public static InferenceError TooLong(string message, int? index = null) =>
-        new(GenerationErrorCode.ContextLengthExceeded, message, "input", index);
+        new(GenerationErrorCode.ContextLengthExceeded, message, RequestPart.Input, index);
 
     public bool IsClientError => Code is GenerationErrorCode.ContextLengthExceeded or GenerationErrorCode.InvalidPrompt;
 }

@@ -16,7 +16,7 @@ public interface ITextModel : IDisposable
     GenerationError? TryRenderChat(GenerateRequest request, out string prompt)
     {
         prompt = string.Empty;
-        return new GenerationError(GenerationErrorCode.InvalidPrompt, "This model cannot show its rendered chat prompt.", "model");
+        return new GenerationError(GenerationErrorCode.InvalidPrompt, "This model cannot show its rendered chat prompt.", RequestPart.Model);
     }
 
     /// <summary>Token ids of a text (thread-safe); <paramref name="addSpecial"/> adds BOS/EOS as the model wants.</summary>

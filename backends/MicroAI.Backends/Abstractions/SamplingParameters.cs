@@ -33,8 +33,8 @@ public sealed record SamplingParameters
     public bool HasPenalties => PresencePenalty != 0f || FrequencyPenalty != 0f || RepeatPenalty != 1.0f;
 }
 
-/// <summary>An engine refused a request's sampling settings (a grammar it cannot parse, a bias on a token it does not have); <see cref="Param"/> is the request field.</summary>
-public sealed class SamplerRejectedException(string message, string param) : Exception(message)
+/// <summary>An engine refused a request's sampling settings (a grammar it cannot parse, a bias on a token it does not have); <see cref="Part"/> is the part of the request at fault.</summary>
+public sealed class SamplerRejectedException(string message, RequestPart part) : Exception(message)
 {
-    public string Param { get; } = param;
+    public RequestPart Part { get; } = part;
 }

@@ -13,6 +13,10 @@ public sealed class LoadedTextModel(ModelEntry entry, ITextModel model, IGenerat
     public IGenerationScheduler Scheduler { get; } = scheduler;
     public DecoderOptions Decoder { get; } = decoder;
 
+    /// <summary>Prepares the request's prompt on the caller's thread and queues it with the scheduler (see <see cref="PromptPreparation"/>).</summary>
+    public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken) =>
+        PromptPreparation.Submit(Model, Scheduler, request, cancellationToken);
+
     public override ModelCapability Capability => ModelCapability.Completion;
     public override long SizeBytes => (long)Info.SizeBytes;
 

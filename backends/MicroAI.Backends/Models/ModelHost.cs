@@ -213,7 +213,7 @@ internal sealed class ModelHost : IModelHost
             var threads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount;
             var decoderOptions = new DecoderOptions(slots, context, _options.BatchSize, threads);
             var decoder = model.CreateDecoder(decoderOptions);
-            var scheduler = new BatchingScheduler(model, decoder, new SchedulerOptions { MaxQueuedRequests = _options.MaxQueuedRequests, PromptCacheBytes = (long)_options.PromptCacheMiB << 20, PrefillChunkTokens = _options.PrefillChunkTokens },
+            var scheduler = new BatchingScheduler(model, decoder, new SchedulerOptions { MaxQueuedRequests = _options.MaxQueuedRequests, PromptCacheBytes = (long)_options.PromptCacheMiB << 20, PrefillChunkTokens = _options.PrefillChunkTokens, Policy = _options.SchedulingPolicy },
                 _loggerFactory.CreateLogger("MicroAI.Backends.Scheduler"));
             _logger.LogInformation(
                 "Loaded model {Model} ({Description}, {Params:N0} parameters, chat format {Format}) with {Engine} in {Ms:F0} ms: {Slots} slots × {Context} tokens, {Threads} threads",

@@ -1,14 +1,17 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Scheduling.Policies;
 using Microsoft.Extensions.Logging;
 
 namespace MicroAI.Backends.Scheduling;
 
 /// <summary>
-/// One loop per loaded model that owns its <see cref="IBatchDecoder"/>. Every step packs the next
-/// token of each generating sequence plus chunks of pending prompts into one decode call
-/// (continuous batching with chunked prefill), then samples every sequence from its own row with
-/// its own sampler, so a sequence's output does not depend on its neighbours.
+/// One loop per loaded model that owns its <see cref="IBatchDecoder"/>. Each turn admits waiting
+/// requests into free slots as its <see cref="ISchedulingPolicy"/> decides, plans the step
+/// (<see cref="StepPlanner"/>: the next token of each generating sequence plus chunks of pending
+/// prompts, continuous batching with chunked prefill), decodes it once, then samples every sequence
+/// from its own row with its own sampler, so a sequence's output does not depend on its neighbours.
 /// </summary>
 internal sealed class BatchingScheduler : IGenerationScheduler
 {
@@ -16,23 +19,18 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private readonly IBatchDecoder _decoder;
     private readonly SchedulerOptions _options;
     private readonly ILogger _logger;
+    private readonly ISchedulingPolicy _policy;
     private readonly ConcurrentQueue<Sequence> _queue = new();
+    private readonly SchedulerState _state;
     private readonly Sequence?[] _slots;
-    // Admitted sequences whose prompt is not fully in the cache yet, oldest first (scheduler thread only).
-    private readonly List<Sequence> _prefilling = [];
-    // Prompt tokens each slot decodes this step (scheduler thread only).
-    private readonly int[] _chunk;
-    // What each slot's KV cache holds, position by position; kept after its sequence finishes so
-    // the next request with the same prefix (the next turn of a chat) decodes only what is new.
     private readonly List<int>[] _slotTokens;
-    private readonly long[] _slotLastUsed;
+    private readonly StepPlanner _planner;
+    private readonly TokenPieces _pieces;
     private readonly PromptStateCache? _stateCache;
     /// <summary>Fewer tokens than this are cheaper to decode again than to save and restore.</summary>
     private const int MinCachedTokens = 32;
-    private long _useClock;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
-    private readonly byte[] _pieceBuffer = new byte[256];
     private readonly Lock _gate = new(); // orders enqueue against shutdown, so nothing is queued after the final drain
     private volatile bool _stopping;
     private bool _decoderDisposed;
@@ -44,8 +42,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     private long _cachedPromptTokens;
     private long _promptCacheRestores;
     private long _stateCacheBytes;
-    private readonly int[][] _slotPrefixes;
-    private PrefixSnapshot _publishedPrefixes = new([], []);
+    private readonly PrefixPublisher _prefixes;
 
     public BatchingScheduler(ITextModel model, IBatchDecoder decoder, SchedulerOptions options, ILogger logger)
     {
@@ -53,75 +50,33 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         _decoder = decoder;
         _options = options;
         _logger = logger;
-        _slots = new Sequence?[decoder.SlotCount];
-        _slotTokens = new List<int>[decoder.SlotCount];
-        for (var i = 0; i < _slotTokens.Length; i++)
-            _slotTokens[i] = [];
-        _slotLastUsed = new long[decoder.SlotCount];
-        _chunk = new int[decoder.SlotCount];
-        _slotPrefixes = new int[decoder.SlotCount][];
-        Array.Fill(_slotPrefixes, []);
+        _policy = SchedulingPolicies.Create(options.Policy);
+        _state = new SchedulerState(decoder.SlotCount, Math.Min(options.MaxQueuedRequests + decoder.SlotCount, 1024));
+        _slots = _state.Slots;
+        _slotTokens = _state.SlotTokens;
+        _planner = new StepPlanner(_state, decoder.BatchCapacity, options.PrefillChunkTokens);
+        _pieces = new TokenPieces(decoder);
         _stateCache = options.PromptCacheBytes > 0 ? new PromptStateCache(options.PromptCacheBytes) : null;
+        _prefixes = new PrefixPublisher(decoder.SlotCount, _stateCache);
         _thread = new Thread(Loop) { IsBackground = true, Name = $"scheduler:{model.Info.Id}" };
         _thread.Start();
     }
+
+    public int SlotContextSize => _decoder.SlotContextSize;
 
     public SchedulerStats Stats => new(_slots.Length, Volatile.Read(ref _active), Volatile.Read(ref _queued),
         Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens), Interlocked.Read(ref _cachedPromptTokens),
         Interlocked.Read(ref _promptCacheRestores), Volatile.Read(ref _stateCacheBytes));
 
     /// <summary>Hashed on the reader's thread (a router's occasional poll), not the scheduler's.</summary>
-    public IReadOnlyCollection<ulong> CachedPrefixHashes
-    {
-        get
-        {
-            var snapshot = Volatile.Read(ref _publishedPrefixes);
-            var all = new HashSet<ulong>();
-            foreach (var tokens in snapshot.Slots)
-                all.UnionWith(PrefixHashes.Compute(tokens));
-            foreach (var entry in snapshot.Cached)
-                all.UnionWith(entry.PrefixHashes);
-            return all;
-        }
-    }
+    public IReadOnlyCollection<ulong> CachedPrefixHashes => _prefixes.Hashes();
 
-    /// <summary>What the KV caches hold, as immutable arrays a reader on another thread may hash.</summary>
-    private sealed record PrefixSnapshot(int[][] Slots, PromptStateCache.Entry[] Cached);
+    private void PublishPrefixes(int slot) => _prefixes.Publish(slot, _slotTokens[slot]);
 
-    /// <summary>
-    /// Scheduler thread only, when a slot is taken or freed: copies that slot's whole-block tokens
-    /// (a memcpy of at most 16 KB for 4,096 tokens) and publishes a new snapshot; nothing is hashed
-    /// here, so the step loop pays no SHA-256 for a route nobody may ask for.
-    /// </summary>
-    private void PublishPrefixes(int slot)
-    {
-        var tokens = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[slot]);
-        _slotPrefixes[slot] = tokens[..(tokens.Length / PrefixHashes.BlockTokens * PrefixHashes.BlockTokens)].ToArray();
-        Volatile.Write(ref _publishedPrefixes, new PrefixSnapshot([.. _slotPrefixes], _stateCache?.Entries.ToArray() ?? []));
-    }
-
-    public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken)
+    public SubmitResult Submit(ScheduledRequest request, CancellationToken cancellationToken)
     {
         if (_stopping)
             return SubmitResult.Fail(_stopReason);
-
-        var error = _model.TryPreparePrompt(request, out var prompt);
-        if (error is not null)
-            return SubmitResult.Fail(error);
-
-        var context = _decoder.SlotContextSize;
-        if (prompt.Tokens.Length == 0)
-            return SubmitResult.Fail(new GenerationError(GenerationErrorCode.InvalidPrompt, "The prompt is empty after tokenization.", "prompt"));
-        if (prompt.Tokens.Length >= context)
-        {
-            return SubmitResult.Fail(new GenerationError(GenerationErrorCode.ContextLengthExceeded,
-                $"This model's maximum context length is {context} tokens. However, your prompt has {prompt.Tokens.Length} tokens. " +
-                "Please reduce the length of the prompt or messages.",
-                request.Messages is null ? "prompt" : "messages"));
-        }
-
-        var room = context - prompt.Tokens.Length;
-        var maxTokens = request.MaxTokens is { } m ? Math.Min(m, room) : room;
 
         if (Interlocked.Increment(ref _queued) + Volatile.Read(ref _active) > _options.MaxQueuedRequests + _slots.Length)
         {
@@ -130,10 +85,10 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 $"Model '{_model.Info.Id}' has {_options.MaxQueuedRequests} requests waiting already; retry later."));
         }
 
-        var sequence = new Sequence(prompt, request, maxTokens)
+        var sequence = new Sequence(request.Prompt, request.Request, request.MaxTokens)
         {
-            Deadline = request.TimeLimit is { } limit
-                ? System.Diagnostics.Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * System.Diagnostics.Stopwatch.Frequency)
+            Deadline = request.Request.TimeLimit is { } limit
+                ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency)
                 : long.MaxValue,
         };
         if (cancellationToken.CanBeCanceled)
@@ -158,7 +113,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             _queue.Enqueue(sequence);
         }
         _wake.Release();
-        return SubmitResult.Ok(new GenerationStream(sequence.Events.Reader, prompt.Tokens.Length));
+        return SubmitResult.Ok(new GenerationStream(sequence.Output.Events, sequence.Prompt.Length));
     }
 
     private void Loop()
@@ -187,7 +142,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                 for (var i = 0; i < _slots.Length; i++)
                 {
                     _slotTokens[i].Clear(); // the cache's state is unknown now; the next admission clears it
-                    _slotPrefixes[i] = [];
+                    _prefixes.Forget(i);
                     if (_slots[i] is { } seq)
                         Fail(seq, new GenerationError(GenerationErrorCode.EngineFailure, "The engine failed: " + ex.Message));
                 }
@@ -196,35 +151,45 @@ internal sealed class BatchingScheduler : IGenerationScheduler
     }
 
     /// <summary>
-    /// Moves queued requests (first come, first served) into free slots; drops the ones already
-    /// cancelled. Each goes to the free slot whose cache shares the longest prefix with its prompt
-    /// (ties: the least recently used), keeps that prefix and decodes only the rest.
+    /// Moves waiting requests into free slots, the next one and its slot as the policy chooses;
+    /// drops the ones already cancelled. A request keeps the prefix its slot's cache shares with
+    /// its prompt and decodes only the rest.
     /// </summary>
     private void Admit()
     {
-        while (FreeSlots() > 0 && _queue.TryDequeue(out var candidate))
+        var waiting = _state.Waiting;
+        while (_queue.TryDequeue(out var arrived))
         {
+            arrived.WaitingSince = _state.Admissions;
+            waiting.Add(arrived);
+        }
+        while (waiting.Count > 0 && _state.FreeSlots() > 0)
+        {
+            var next = _policy.ChooseNext(_state);
+            var candidate = waiting[next];
+            waiting.RemoveAt(next);
             if (candidate.IsCancelled || !candidate.TryLeaveQueue())
             {
                 candidate.CancelRegistration.Dispose();
-                candidate.Events.Writer.TryComplete();
+                candidate.Output.Complete();
                 continue;
             }
-            if (System.Diagnostics.Stopwatch.GetTimestamp() > candidate.Deadline)
+            if (Stopwatch.GetTimestamp() > candidate.Deadline)
             {
                 Interlocked.Decrement(ref _queued);
-                candidate.Events.Writer.TryWrite(GenerationEvent.Fail(new GenerationError(GenerationErrorCode.QueueTimeout,
-                    $"The request waited for a free slot of '{_model.Info.Id}' longer than its time limit ({candidate.Request.TimeLimit!.Value.TotalSeconds:0.#} s); retry later.")));
+                candidate.Output.Fail(new GenerationError(GenerationErrorCode.QueueTimeout,
+                    $"The request waited for a free slot of '{_model.Info.Id}' longer than its time limit ({candidate.Request.TimeLimit!.Value.TotalSeconds:0.#} s); retry later."));
                 candidate.CancelRegistration.Dispose();
-                candidate.Events.Writer.TryComplete();
+                candidate.Output.Complete();
                 continue;
             }
-            var (slot, prefix) = ChooseSlot(candidate.Prompt);
+            var (slot, prefix) = _policy.ChooseSlot(_state, candidate.Prompt);
 
             // Occupy the slot first: if the engine throws below, the loop's catch fails this sequence too.
             candidate.Slot = slot;
             _slots[slot] = candidate;
-            _slotLastUsed[slot] = ++_useClock;
+            _state.SlotLastUsed[slot] = ++_state.UseClock;
+            _state.Admissions++;
             Interlocked.Increment(ref _active);
             Interlocked.Decrement(ref _queued);
 
@@ -250,7 +215,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             // n choices of one prompt: the first one prefills, the others copy its cache once it is done.
             if (prefix < candidate.Prompt.Length - 1)
                 candidate.Leader = FindLeader(candidate);
-            _prefilling.Add(candidate);
+            _state.Prefilling.Add(candidate);
             try
             {
                 candidate.Sampler = _decoder.CreateSampler(candidate.Request.Sampling);
@@ -258,7 +223,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             catch (SamplerRejectedException ex)
             {
                 // A sampler this engine refuses (a grammar it cannot parse) fails this request only.
-                Fail(candidate, new GenerationError(GenerationErrorCode.InvalidPrompt, ex.Message, ex.Param));
+                Fail(candidate, new GenerationError(GenerationErrorCode.InvalidPrompt, ex.Message, ex.Part));
             }
         }
     }
@@ -298,124 +263,34 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         return null;
     }
 
-    private int FreeSlots()
-    {
-        var n = 0;
-        foreach (var s in _slots)
-        {
-            if (s is null)
-                n++;
-        }
-        return n;
-    }
-
-    /// <summary>
-    /// The free slot sharing the longest prefix with the prompt, when that prefix is worth it (half
-    /// the prompt or 128 tokens, like llama-server's slot similarity of 0.5); otherwise the free
-    /// slot that holds the least (empty, then least recently used), so a short accidental match
-    /// (a shared BOS, a common system line) does not evict a long cached conversation.
-    /// </summary>
-    private (int Slot, int Prefix) ChooseSlot(int[] prompt)
-    {
-        int best = -1, bestPrefix = -1, cheapest = -1;
-        for (var i = 0; i < _slots.Length; i++)
-        {
-            if (_slots[i] is not null)
-                continue;
-            var prefix = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[i]).CommonPrefixLength(prompt);
-            if (prefix > bestPrefix || (prefix == bestPrefix && _slotLastUsed[i] < _slotLastUsed[best]))
-                (best, bestPrefix) = (i, prefix);
-            if (Cheaper(i, cheapest))
-                cheapest = i;
-        }
-        if (bestPrefix * 2 >= prompt.Length || bestPrefix >= 128)
-            return (best, bestPrefix);
-        var kept = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_slotTokens[cheapest]).CommonPrefixLength(prompt);
-        return (cheapest, kept);
-    }
-
-    /// <summary>Is slot <paramref name="a"/> a cheaper eviction than <paramref name="than"/>: empty first, then least recently used.</summary>
-    private bool Cheaper(int a, int than)
-    {
-        if (than < 0)
-            return true;
-        bool emptyA = _slotTokens[a].Count == 0, emptyThan = _slotTokens[than].Count == 0;
-        return emptyA != emptyThan ? emptyA : _slotLastUsed[a] < _slotLastUsed[than];
-    }
-
     private void Step()
     {
         // 1. Cancelled sequences leave before any work is spent on them; those past their time
         //    limit finish as if they had hit max_tokens.
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var now = Stopwatch.GetTimestamp();
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i] is { IsCancelled: true } seq)
-                Release(seq, complete: true);
+                Release(seq);
             else if (_slots[i] is { } late && now > late.Deadline)
                 Finish(late, FinishReason.Length);
         }
 
-        // 2. Choose the batch: one token per generating sequence first (keeps their latency flat),
-        //    then prompt chunks with whatever capacity is left (chunked prefill).
+        // 2. Plan the batch, then lay it out as planned.
+        var plan = _planner.Plan();
         _decoder.ClearBatch();
-        var capacity = _decoder.BatchCapacity;
-        var generating = 0;
-        for (var i = 0; i < _slots.Length; i++)
+        foreach (var slice in plan.Slices)
         {
-            if (_slots[i] is { IsPrefilling: false })
-                generating++;
-        }
-        // (More generating slots than the batch holds is a configuration mistake, BatchSize < ParallelSlots:
-        // the rest wait a step rather than overflow the batch.)
-        var decodeRoom = Math.Min(generating, capacity);
-        var promptRoom = capacity - decodeRoom;
-        // Chunked prefill: while streams are generating or several prompts wait, prompts get at most
-        // PrefillChunkTokens of the step (see SchedulerOptions), oldest admission first; a lone prompt
-        // (with the choices that will copy it) takes the whole batch.
-        var prefillBudget = _options.PrefillChunkTokens > 0 && (generating > 0 || IndependentPrompts() > 1)
-            ? _options.PrefillChunkTokens
-            : int.MaxValue;
-        Array.Clear(_chunk);
-        for (var k = 0; k < _prefilling.Count && promptRoom > 0 && prefillBudget > 0; k++)
-        {
-            var seq = _prefilling[k];
-            if (!IsPrefillingInItsSlot(seq))
-                continue;
-            if (seq.Leader is { } leader)
+            var seq = _slots[slice.Slot]!;
+            if (slice.IsGenerated)
             {
-                if (IsPrefillingInItsSlot(leader))
-                    continue; // waits for its leader's prefill
-                seq.Leader = null; // the leader went away: prefill on its own
-            }
-            var take = Math.Min(Math.Min(seq.Prompt.Length - seq.PromptDone, promptRoom), prefillBudget);
-            _chunk[seq.Slot] = take;
-            promptRoom -= take;
-            prefillBudget -= take;
-        }
-
-        // 3. Lay the batch out in slot (= sequence id) order. Over per-slot KV streams llama.cpp
-        //    cuts a batch into micro-batches of consecutive sequence ids with as many tokens each
-        //    (llama_batch_allocr::split_equal), each a pass over all the weights. Generating tokens
-        //    first and prompts after (llama-server's layout) cost a pass more per prompt between
-        //    generating slots: 8 slots with prompts in 3 and 5 take 5 passes instead of 3. Where a
-        //    pass is bound by memory (GPUs, large models) that is a pass's time; on 2 CPU cores,
-        //    where 8 tokens are bound by arithmetic, one decode measured the same either way
-        //    (7 generating + a 40-token chunk in slot 3 of the 125M model: 81 vs 84 ms, noise).
-        for (var i = 0; i < _slots.Length; i++)
-        {
-            if (_slots[i] is not { } seq)
-                continue;
-            if (!seq.IsPrefilling)
-            {
-                if (decodeRoom-- <= 0)
-                    continue;
                 seq.OutputIndex = _decoder.AddToBatch(seq.PendingToken, seq.Slot, seq.Position, wantLogits: true);
                 _slotTokens[seq.Slot].Add(seq.PendingToken);
                 seq.Position++;
                 continue;
             }
-            for (var t = 0; t < _chunk[i]; t++)
+            seq.Leader = null; // planned a chunk of its own: its leader went away
+            for (var t = 0; t < slice.Tokens; t++)
             {
                 var last = seq.PromptDone + 1 == seq.Prompt.Length;
                 var index = _decoder.AddToBatch(seq.Prompt[seq.PromptDone], seq.Slot, seq.Position, wantLogits: last);
@@ -429,7 +304,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         if (_decoder.BatchCount == 0)
             return;
 
-        // 4. One decode for everyone.
+        // 3. One decode for everyone.
         var error = _decoder.Decode();
         if (error is not null)
         {
@@ -444,7 +319,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             return;
         }
 
-        // 5. Followers whose leader finished its prompt in this batch take a copy of its cache and
+        // 4. Followers whose leader finished its prompt in this batch take a copy of its cache and
         //    sample from the same logits row, each with its own sampler.
         for (var i = 0; i < _slots.Length; i++)
         {
@@ -460,7 +335,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             follower.OutputIndex = leader.OutputIndex;
         }
 
-        // 6. Sample each sequence that has fresh logits.
+        // 5. Sample each sequence that has fresh logits.
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i] is not { OutputIndex: >= 0 } seq)
@@ -469,37 +344,23 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             seq.OutputIndex = -1;
             var token = seq.Sampler!.Sample(index);
             if (seq.Request.Logprobs is { } top && !_decoder.IsEndOfGeneration(token) && _decoder.GetLogits(index) is { IsEmpty: false } logits)
-                (seq.PendingLogprobs ??= []).Add(LogprobCalculator.Compute(logits, token, top, Piece));
+                seq.Output.AddLogprob(logits, token, top, _pieces);
             Advance(seq, token);
         }
-    }
-
-    /// <summary>Still has prompt to decode and still holds its slot (not released, cancelled or failed since admission).</summary>
-    private bool IsPrefillingInItsSlot(Sequence seq) => seq.IsPrefilling && seq.Slot >= 0 && _slots[seq.Slot] == seq;
-
-    /// <summary>Prompts being prefilled on their own account (not waiting to copy a leader's).</summary>
-    private int IndependentPrompts()
-    {
-        var n = 0;
-        foreach (var seq in _prefilling)
-        {
-            if (seq.Leader is null && IsPrefillingInItsSlot(seq))
-                n++;
-        }
-        return n;
     }
 
     /// <summary>Drops the sequences that finished their prompt or left their slot, keeping the order (no allocation).</summary>
     private void CompactPrefilling()
     {
+        var prefilling = _state.Prefilling;
         var kept = 0;
-        for (var k = 0; k < _prefilling.Count; k++)
+        for (var k = 0; k < prefilling.Count; k++)
         {
-            var seq = _prefilling[k];
-            if (IsPrefillingInItsSlot(seq))
-                _prefilling[kept++] = seq;
+            var seq = prefilling[k];
+            if (_state.IsPrefillingInItsSlot(seq))
+                prefilling[kept++] = seq;
         }
-        _prefilling.RemoveRange(kept, _prefilling.Count - kept);
+        prefilling.RemoveRange(kept, prefilling.Count - kept);
     }
 
     private void Advance(Sequence seq, int token)
@@ -512,17 +373,10 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         seq.Generated++;
         Interlocked.Increment(ref _generatedTokens);
 
-        var text = seq.Utf8.Append(Piece(token));
-        if (text.Length > 0)
+        if (seq.Output.Append(_pieces.Of(token)))
         {
-            var release = seq.Stops.Process(text);
-            if (release.Length > 0)
-                seq.Events.Writer.TryWrite(GenerationEvent.Piece(release, TakeLogprobs(seq)));
-            if (seq.Stops.IsStopped)
-            {
-                Finish(seq, FinishReason.Stop);
-                return;
-            }
+            Finish(seq, FinishReason.Stop);
+            return;
         }
         if (seq.Generated >= seq.MaxTokens || seq.Position >= _decoder.SlotContextSize)
         {
@@ -532,41 +386,20 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         seq.PendingToken = token;
     }
 
-    private static List<TokenLogprob>? TakeLogprobs(Sequence seq)
-    {
-        var taken = seq.PendingLogprobs;
-        seq.PendingLogprobs = null;
-        return taken;
-    }
-
-    private ReadOnlySpan<byte> Piece(int token)
-    {
-        var n = _decoder.TokenToPiece(token, _pieceBuffer);
-        if (n >= 0)
-            return _pieceBuffer.AsSpan(0, n);
-        var big = new byte[-n];
-        n = _decoder.TokenToPiece(token, big);
-        return big.AsSpan(0, Math.Max(n, 0));
-    }
-
     private void Finish(Sequence seq, FinishReason reason)
     {
-        var tail = seq.Stops.Process(seq.Utf8.Flush());
-        tail += seq.Stops.Flush();
-        if (tail.Length > 0)
-            seq.Events.Writer.TryWrite(GenerationEvent.Piece(tail, TakeLogprobs(seq)));
-        seq.Events.Writer.TryWrite(GenerationEvent.Finish(reason, new GenerationUsage(seq.Prompt.Length, seq.Generated, seq.CachedPromptTokens)));
+        seq.Output.Finish(reason, new GenerationUsage(seq.Prompt.Length, seq.Generated, seq.CachedPromptTokens));
         Interlocked.Increment(ref _completed);
-        Release(seq, complete: true);
+        Release(seq);
     }
 
     private void Fail(Sequence seq, GenerationError error)
     {
-        seq.Events.Writer.TryWrite(GenerationEvent.Fail(error));
-        Release(seq, complete: true);
+        seq.Output.Fail(error);
+        Release(seq);
     }
 
-    private void Release(Sequence seq, bool complete)
+    private void Release(Sequence seq)
     {
         if (seq.Slot >= 0 && _slots[seq.Slot] == seq)
         {
@@ -577,8 +410,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
         seq.Sampler?.Dispose();
         seq.Sampler = null;
         seq.CancelRegistration.Dispose();
-        if (complete)
-            seq.Events.Writer.TryComplete();
+        seq.Output.Complete();
     }
 
     private void DrainOnShutdown()
@@ -589,14 +421,20 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             if (_slots[i] is { } seq)
                 Fail(seq, error);
         }
+        foreach (var waiting in _state.Waiting)
+            FailQueued(waiting, error);
+        _state.Waiting.Clear();
         while (_queue.TryDequeue(out var queued))
-        {
-            if (queued.TryLeaveQueue())
-                Interlocked.Decrement(ref _queued);
-            queued.Events.Writer.TryWrite(GenerationEvent.Fail(error));
-            queued.CancelRegistration.Dispose();
-            queued.Events.Writer.TryComplete();
-        }
+            FailQueued(queued, error);
+    }
+
+    private void FailQueued(Sequence queued, GenerationError error)
+    {
+        if (queued.TryLeaveQueue())
+            Interlocked.Decrement(ref _queued);
+        queued.Output.Fail(error);
+        queued.CancelRegistration.Dispose();
+        queued.Output.Complete();
     }
 
     public void Stop(GenerationError reason)

@@ -4,14 +4,17 @@ using MicroAI.Backends.Abstractions;
 namespace MicroAI.Backends.Scheduling;
 
 /// <summary>
-/// Owns a model's decoding context. Endpoints submit requests and read the event stream; they
-/// never touch the engine. Cancelling the token stops the sequence at the next decode step and
+/// Owns a model's decoding context. Endpoints submit prepared requests and read the event stream;
+/// they never touch the engine. Cancelling the token stops the sequence at the next decode step and
 /// frees its slot.
 /// </summary>
 public interface IGenerationScheduler : IAsyncDisposable
 {
-    /// <summary>Prepares and enqueues the request, or returns why it cannot run.</summary>
-    SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken);
+    /// <summary>Enqueues a prepared request (see <see cref="PromptPreparation"/>), or returns why it cannot run.</summary>
+    SubmitResult Submit(ScheduledRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Tokens one sequence may hold, prompt and answer.</summary>
+    int SlotContextSize { get; }
 
     SchedulerStats Stats { get; }
 

@@ -26,4 +26,7 @@ public sealed record SchedulerOptions
     ///   step at its start, 210 ms near 1,200 tokens).
     /// </summary>
     public int PrefillChunkTokens { get; init; } = 128;
+
+    /// <summary>Which waiting request gets the next free slot, and which slot: a name from <see cref="Policies.SchedulingPolicies"/>.</summary>
+    public string Policy { get; init; } = Policies.SchedulingPolicies.Default;
 }

@@ -1,6 +1,4 @@
-using System.Threading.Channels;
 using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.Text;
 
 namespace MicroAI.Backends.Scheduling;
 
@@ -16,13 +14,7 @@ internal sealed class Sequence
         Prompt = prompt.Tokens;
         Request = request;
         MaxTokens = maxTokens;
-        Stops = new StopSequenceMatcher(request.Stop.Concat(prompt.FormatStops));
-        Events = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            AllowSynchronousContinuations = false,
-        });
+        Output = new SequenceOutput(request.Stop.Concat(prompt.FormatStops));
     }
 
     /// <summary>Stopwatch timestamp after which the sequence ends (long.MaxValue: no limit).</summary>
@@ -31,10 +23,11 @@ internal sealed class Sequence
     public int[] Prompt { get; }
     public GenerateRequest Request { get; }
     public int MaxTokens { get; }
-    public Channel<GenerationEvent> Events { get; }
-    public StopSequenceMatcher Stops { get; }
-    public Utf8Assembler Utf8 { get; } = new();
+    public SequenceOutput Output { get; }
     public CancellationTokenRegistration CancelRegistration { get; set; }
+
+    /// <summary><see cref="SchedulerState.Admissions"/> when the request started waiting.</summary>
+    public long WaitingSince { get; set; }
 
     public int Slot { get; set; } = -1;
     public ITokenSampler? Sampler { get; set; }
@@ -47,8 +40,6 @@ internal sealed class Sequence
     /// <summary>Batch index whose logits this sequence samples after the current decode; -1 if none.</summary>
     public int OutputIndex { get; set; } = -1;
     public int Generated { get; set; }
-    /// <summary>Logprobs of tokens whose text has not been released yet (UTF-8 assembly, stop-string holdback).</summary>
-    public List<TokenLogprob>? PendingLogprobs { get; set; }
     /// <summary>Prompt tokens found already in the slot's KV cache (not decoded again).</summary>
     public int CachedPromptTokens { get; set; }
 

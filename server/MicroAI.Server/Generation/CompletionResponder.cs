@@ -41,7 +41,7 @@ internal sealed class CompletionResponder(IModelHost host, TimeProvider time, Ob
             for (var i = 0; i < streams.Length; i++)
             {
                 var request = WithModelDefaults(plan.Choices[i], plan, settings, i % plan.ChoicesPerPrompt) with { TimeLimit = _timeLimit };
-                var submitted = model.Scheduler.Submit(request, cts.Token);
+                var submitted = model.Submit(request, cts.Token);
                 if (submitted.Error is { } error)
                 {
                     await cts.CancelAsync();

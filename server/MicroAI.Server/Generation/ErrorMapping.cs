@@ -7,16 +7,36 @@ namespace MicroAI.Server.Generation;
 /// <summary>Backend errors → OpenAI errors with the right status.</summary>
 internal static class ErrorMapping
 {
-    public static ApiError ToApiError(this GenerationError e) => e.Code switch
+    public static ApiError ToApiError(this GenerationError e) => ToApiError(e.Code, e.Message, ParamOf(e.Part));
+
+    /// <summary>Through the same mapping, naming the input that failed ("input[3]").</summary>
+    public static ApiError ToApiError(this InferenceError e) =>
+        ToApiError(e.Code, e.Message, e is { Part: RequestPart.Input, Index: { } i } ? $"input[{i}]" : ParamOf(e.Part));
+
+    private static ApiError ToApiError(GenerationErrorCode code, string message, string? param) => code switch
     {
-        GenerationErrorCode.ContextLengthExceeded => ApiError.BadRequest(e.Message, e.Param, "context_length_exceeded"),
-        GenerationErrorCode.InvalidPrompt => ApiError.BadRequest(e.Message, e.Param),
-        GenerationErrorCode.QueueFull => ApiError.Busy(e.Message),
-        GenerationErrorCode.QueueTimeout => ApiError.Unavailable(e.Message),
-        GenerationErrorCode.ShuttingDown => ApiError.Unavailable(e.Message),
-        GenerationErrorCode.ModelUnloaded => ApiError.Unavailable(e.Message),
-        GenerationErrorCode.ModelLoadFailed => ApiError.Server(e.Message, "model_load_failed"),
-        _ => ApiError.Server(e.Message, "engine_failure"),
+        GenerationErrorCode.ContextLengthExceeded => ApiError.BadRequest(message, param, "context_length_exceeded"),
+        GenerationErrorCode.InvalidPrompt => ApiError.BadRequest(message, param),
+        GenerationErrorCode.QueueFull => ApiError.Busy(message),
+        GenerationErrorCode.QueueTimeout => ApiError.Unavailable(message),
+        GenerationErrorCode.ShuttingDown => ApiError.Unavailable(message),
+        GenerationErrorCode.ModelUnloaded => ApiError.Unavailable(message),
+        GenerationErrorCode.ModelLoadFailed => ApiError.Server(message, "model_load_failed"),
+        _ => ApiError.Server(message, "engine_failure"),
+    };
+
+    /// <summary>The OpenAI request field that carries a part of the engine-neutral request.</summary>
+    private static string? ParamOf(RequestPart? part) => part switch
+    {
+        RequestPart.Prompt => "prompt",
+        RequestPart.Messages => "messages",
+        RequestPart.ChatTemplate => "chat_template",
+        RequestPart.Suffix => "suffix",
+        RequestPart.Grammar => "grammar",
+        RequestPart.LogitBias => "logit_bias",
+        RequestPart.Model => "model",
+        RequestPart.Input => "input",
+        _ => null,
     };
 
     /// <summary>The one mapping of a failed model lookup, for every endpoint and every kind of model.</summary>

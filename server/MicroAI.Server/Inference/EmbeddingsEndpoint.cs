@@ -2,6 +2,7 @@ using MicroAI.ModelRegistry;
 using System.Buffers.Binary;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
+using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;
 using MicroAI.Server.Observability;

@@ -30,11 +30,4 @@ internal static class InferenceModelAccess
         }
         return (typed, lookup.Model, lookup.Lease, null);
     }
-
-    /// <summary>Through the one mapping of engine errors (<see cref="ErrorMapping"/>), naming the input that failed ("input[3]").</summary>
-    public static ApiError ToApiError(this InferenceError e)
-    {
-        var param = e.Index is { } i && e.Param == "input" ? $"input[{i}]" : e.Param;
-        return new GenerationError(e.Code, e.Message, param).ToApiError();
-    }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
+using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;

@@ -132,7 +132,7 @@ public sealed class ModelHostTests
         await host.DisposeAsync();
 
         Assert.True(engine.LastModel!.Disposed);
-        Assert.Equal(GenerationErrorCode.ShuttingDown, lookup.Model!.Scheduler.Submit(SchedulerHarness.Request([5]), CancellationToken.None).Error?.Code);
+        Assert.Equal(GenerationErrorCode.ShuttingDown, lookup.Model!.Submit(SchedulerHarness.Request([5]), CancellationToken.None).Error?.Code);
     }
 
     private static ModelHost CreateHost(FakeEngine engine, EngineOptions options, params ModelEntry[] entries) =>

@@ -16,7 +16,7 @@ public sealed class BatchingSchedulerAdmissionTests
         Assert.NotNull(result.Error);
         Assert.Equal(GenerationErrorCode.ContextLengthExceeded, result.Error.Code);
         Assert.True(result.Error.IsClientError);
-        Assert.Equal("prompt", result.Error.Param);
+        Assert.Equal(RequestPart.Prompt, result.Error.Part);
         Assert.Contains("maximum context length is 8 tokens", result.Error.Message, StringComparison.Ordinal);
         Assert.Contains("prompt has 8 tokens", result.Error.Message, StringComparison.Ordinal);
         Assert.Equal(0, h.Scheduler.Stats.QueuedRequests);
@@ -44,7 +44,7 @@ public sealed class BatchingSchedulerAdmissionTests
         var result = h.Submit(request);
 
         Assert.Equal(GenerationErrorCode.ContextLengthExceeded, result.Error?.Code);
-        Assert.Equal("messages", result.Error?.Param);
+        Assert.Equal(RequestPart.Messages, result.Error?.Part);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class BatchingSchedulerAdmissionTests
         var result = h.Submit(new GenerateRequest { Prompt = PromptInput.FromText(string.Empty) });
 
         Assert.Equal(GenerationErrorCode.InvalidPrompt, result.Error?.Code);
-        Assert.Equal("prompt", result.Error?.Param);
+        Assert.Equal(RequestPart.Prompt, result.Error?.Part);
         Assert.Null(result.Stream);
     }
 
@@ -63,7 +63,7 @@ public sealed class BatchingSchedulerAdmissionTests
     public async Task Model_prompt_errors_are_returned_as_they_are()
     {
         await using var h = new SchedulerHarness();
-        var error = new GenerationError(GenerationErrorCode.InvalidPrompt, "bad template", "messages");
+        var error = new GenerationError(GenerationErrorCode.InvalidPrompt, "bad template", RequestPart.Messages);
         h.Model.PrepareError = error;
 
         var result = h.Submit(SchedulerHarness.Request([5]));

@@ -1,5 +1,6 @@
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Scheduling;
+using MicroAI.Backends.Scheduling.Policies;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MicroAI.Backends.Tests.Scheduling;
@@ -10,11 +11,11 @@ internal sealed class SchedulerHarness : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     public SchedulerHarness(int slots = 1, int slotContext = 256, int batchCapacity = 64, int maxQueued = 64, long promptCacheBytes = 0,
-        int prefillChunkTokens = 128)
+        int prefillChunkTokens = 128, string policy = SchedulingPolicies.Default)
     {
         Decoder = new FakeBatchDecoder(slots, slotContext, batchCapacity);
         Scheduler = new BatchingScheduler(Model, Decoder,
-            new SchedulerOptions { MaxQueuedRequests = maxQueued, PromptCacheBytes = promptCacheBytes, PrefillChunkTokens = prefillChunkTokens }, NullLogger.Instance);
+            new SchedulerOptions { MaxQueuedRequests = maxQueued, PromptCacheBytes = promptCacheBytes, PrefillChunkTokens = prefillChunkTokens, Policy = policy }, NullLogger.Instance);
     }
 
     public FakeTextModel Model { get; } = new();
@@ -29,13 +30,14 @@ internal sealed class SchedulerHarness : IAsyncDisposable
         Stop = stop,
     };
 
+    /// <summary>Prepares the prompt as the server does (<see cref="PromptPreparation"/>) and submits it.</summary>
     public SubmitResult Submit(GenerateRequest request, CancellationToken cancellationToken = default) =>
-        Scheduler.Submit(request, cancellationToken);
+        PromptPreparation.Submit(Model, Scheduler, request, cancellationToken);
 
     /// <summary>Submits and asserts the request was accepted.</summary>
     public GenerationStream Start(GenerateRequest request, CancellationToken cancellationToken = default)
     {
-        var result = Scheduler.Submit(request, cancellationToken);
+        var result = Submit(request, cancellationToken);
         Assert.Null(result.Error);
         Assert.NotNull(result.Stream);
         return result.Stream;
