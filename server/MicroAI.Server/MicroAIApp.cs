@@ -7,6 +7,9 @@ using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Inference;
 using MicroAI.Server.Limits;
+using MicroAI.Server.OpenAI.ChatCompletions;
+using MicroAI.Server.OpenAI.Completions;
+using MicroAI.Server.OpenAI.Responses;
 using MicroAI.Server.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -55,8 +58,8 @@ public static class MicroAIApp
         builder.Services.AddLlamaCppEngine();
         builder.Services.Configure<MicroAI.Backends.Onnx.OnnxRuntimeOptions>(section.GetSection("Onnx"));
         builder.Services.AddOnnxEngine();
-        builder.Services.AddSingleton<CompletionResponder>();
-        builder.Services.AddSingleton<ResponseStore>();
+        builder.Services.AddSingleton<GenerationRunner>();
+        builder.Services.AddSingleton<OpenAI.Responses.ResponseStore>();
         builder.Services.AddSingleton<PullHttpClient>();
         builder.Services.AddSingleton<Observability.MicroAIMetrics>();
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
