@@ -36,7 +36,7 @@ internal sealed class ChatCompletionsWriter(bool stream, bool includeUsage) : IG
                     calls[e.Choice] = e.ToolCalls;
                     break;
                 case RunEventKind.Finished:
-                    finish[e.Choice] = calls[e.Choice] is null ? FinishReasonText(e.FinishReason) : "tool_calls";
+                    finish[e.Choice] = calls[e.Choice] is null ? CompletionJson.FinishReasonText(e.FinishReason) : "tool_calls";
                     break;
                 case RunEventKind.Failed:
                     await e.Failure!.ToApiError().WriteResponseAsync(response);
@@ -81,7 +81,7 @@ internal sealed class ChatCompletionsWriter(bool stream, bool includeUsage) : IG
                     await sse.EndDataAsync(ct);
                     break;
                 case RunEventKind.Finished:
-                    var reason = called[e.Choice] ? "tool_calls" : FinishReasonText(e.FinishReason);
+                    var reason = called[e.Choice] ? "tool_calls" : CompletionJson.FinishReasonText(e.FinishReason);
                     CompletionJson.WriteChunk(sse.BeginData(), header, e.Choice, null, null, reason, includeUsage);
                     await sse.EndDataAsync(ct);
                     break;
@@ -101,6 +101,4 @@ internal sealed class ChatCompletionsWriter(bool stream, bool includeUsage) : IG
     }
 
     private static UsageFigures Usage(GenerationRun run) => new(run.Usage.PromptTokens, run.Usage.CompletionTokens, run.Usage.CachedTokens);
-
-    private static string FinishReasonText(FinishReason reason) => reason == FinishReason.Length ? "length" : "stop";
 }

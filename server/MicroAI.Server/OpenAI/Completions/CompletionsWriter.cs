@@ -35,7 +35,7 @@ internal sealed class CompletionsWriter(bool stream, bool includeUsage, IReadOnl
                         logprobs?[e.Choice].AddRange(lp);
                     break;
                 case RunEventKind.Finished:
-                    finish[e.Choice] = FinishReasonText(e.FinishReason);
+                    finish[e.Choice] = CompletionJson.FinishReasonText(e.FinishReason);
                     break;
                 case RunEventKind.Failed:
                     await e.Failure!.ToApiError().WriteResponseAsync(response);
@@ -80,7 +80,7 @@ internal sealed class CompletionsWriter(bool stream, bool includeUsage, IReadOnl
                     await sse.EndDataAsync(ct);
                     break;
                 case RunEventKind.Finished:
-                    CompletionJson.WriteChunk(sse.BeginData(), header, e.Choice, null, string.Empty, FinishReasonText(e.FinishReason), includeUsage);
+                    CompletionJson.WriteChunk(sse.BeginData(), header, e.Choice, null, string.Empty, CompletionJson.FinishReasonText(e.FinishReason), includeUsage);
                     await sse.EndDataAsync(ct);
                     break;
                 case RunEventKind.Failed:
@@ -99,6 +99,4 @@ internal sealed class CompletionsWriter(bool stream, bool includeUsage, IReadOnl
     }
 
     private static UsageFigures Usage(GenerationRun run) => new(run.Usage.PromptTokens, run.Usage.CompletionTokens, run.Usage.CachedTokens);
-
-    private static string FinishReasonText(FinishReason reason) => reason == FinishReason.Length ? "length" : "stop";
 }
