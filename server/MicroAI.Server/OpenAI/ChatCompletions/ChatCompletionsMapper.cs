@@ -25,7 +25,7 @@ internal static class ChatCompletionsMapper
         return Map(r, limits, allowRequestTemplates, out TextRequest request) ?? TextRequestValidator.Validate(request, limits, out plan);
     }
 
-    public static ApiError? Map(ChatCompletionRequest r, RequestLimits limits, bool allowRequestTemplates, out TextRequest request)
+    private static ApiError? Map(ChatCompletionRequest r, RequestLimits limits, bool allowRequestTemplates, out TextRequest request)
     {
         request = null!;
         if (r.Messages is null)
@@ -76,7 +76,7 @@ internal static class ChatCompletionsMapper
         }
         if (r.TopLogprobs is not null && r.Logprobs != true)
             return ApiError.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
-        if (Tools(r.Tools, limits, out var tools) is { } toolsError)
+        if (Tools(r.Tools, out var tools) is { } toolsError)
             return toolsError;
         if (ToolChoiceJson.Read(r.ToolChoice, out var toolChoice) is { } choiceError)
             return choiceError;
@@ -113,12 +113,10 @@ internal static class ChatCompletionsMapper
         return null;
     }
 
-    /// <summary>Chat tools are already in the shape templates take; here only that shape is checked (counted first).</summary>
-    private static ApiError? Tools(List<System.Text.Json.JsonElement>? tools, RequestLimits limits, out List<ToolDefinition> definitions)
+    /// <summary>Chat tools are already in the shape templates take; here only that shape is checked.</summary>
+    private static ApiError? Tools(List<JsonElement>? tools, out List<ToolDefinition> definitions)
     {
         definitions = [];
-        if (limits.Tools(tools?.Count ?? 0) is { } tooMany)
-            return tooMany;
         for (var i = 0; i < (tools?.Count ?? 0); i++)
         {
             var t = tools![i];

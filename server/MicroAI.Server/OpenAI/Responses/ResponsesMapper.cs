@@ -117,7 +117,8 @@ internal static class ResponsesMapper
 
     /// <summary>
     /// Responses tools are flat (<c>{"type","name","description","parameters","strict"}</c>); templates
-    /// are written for the chat shape, so each is given to them nested under "function" (counted first).
+    /// are written for the chat shape, so each is given to them nested under "function". Counted before
+    /// that copy, which the validator's own count would come too late to spare.
     /// </summary>
     private static ApiError? Tools(List<JsonElement>? tools, RequestLimits limits, out List<ToolDefinition> definitions)
     {
