@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading.Channels;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
@@ -33,7 +32,7 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
         using var lease = lookup.Lease; // the model stays loaded while this request uses it
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        Accounting? accounting = null;
+        RunAccounting? accounting = null;
         try
         {
             var streams = new GenerationStream[plan.Choices.Count];
@@ -55,11 +54,11 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
             for (var i = 0; i < streams.Length; i += plan.ChoicesPerPrompt)
                 promptTokens += streams[i].PromptTokens;
             var usage = new RunUsage(promptTokens);
-            accounting = new Accounting(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt, usage, http.Features.Get<Security.TokenUsage>());
+            accounting = new RunAccounting(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt, usage, http.Features.Get<Security.TokenUsage>());
 
             // Tools: the model's output is read back in the format its chat template taught it.
             var tools = plan.Tools is not { } toolPlan ? null
-                : new ToolReader(toolPlan, toolPlan.ForcedGrammar is not null
+                : new ToolCallReader(toolPlan, toolPlan.ForcedGrammar is not null
                     ? ToolCallFormats.Create(ToolCallFormat.Generic) // the grammar wrote bare JSON
                     : ToolCallFormats.ForTemplate(plan.Choices[0].ChatTemplate ?? model.Info.ChatTemplate), streams.Length, writer.Streams);
             var logprobs = plan.Choices.Count > 0 && plan.Choices[0].Logprobs is not null;
@@ -92,7 +91,7 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
     }
 
     /// <summary>The merged engine events as neutral run events: counted on the way through, tool calls read back.</summary>
-    private static async IAsyncEnumerable<RunEvent> Events(GenerationStream[] streams, Accounting accounting, ToolReader? tools, bool logprobs,
+    private static async IAsyncEnumerable<RunEvent> Events(GenerationStream[] streams, RunAccounting accounting, ToolCallReader? tools, bool logprobs,
         [EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var (index, e) in Merge(streams, ct))
@@ -122,141 +121,6 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
                     yield return new RunEvent(index, RunEventKind.Failed, Failure: RunFailure.Of(e.Error!));
                     break;
             }
-        }
-    }
-
-    /// <summary>
-    /// Reads each choice's tool calls out of its text. Streaming, a filter holds back what may be call
-    /// markup and lets the rest through as it comes; collecting, the whole text is parsed at the end
-    /// (and keeps its logprobs, which a held-back stream cannot line up with its pieces).
-    /// </summary>
-    private sealed class ToolReader(ToolPlan plan, IToolCallParser parser, int choices, bool streaming)
-    {
-        private readonly ToolCallStreamFilter[]? _filters = streaming
-            ? Enumerable.Range(0, choices).Select(_ => new ToolCallStreamFilter(parser, plan.Names)).ToArray() : null;
-        private readonly StringBuilder[]? _texts = streaming ? null : Enumerable.Range(0, choices).Select(_ => new StringBuilder()).ToArray();
-        private readonly List<TokenLogprob>[] _logprobs = Enumerable.Range(0, choices).Select(_ => new List<TokenLogprob>()).ToArray();
-
-        /// <summary>The text certain to be content, to send now (collecting: nothing until the end).</summary>
-        public string Push(int index, GenerationEvent e)
-        {
-            if (_filters is not null)
-                return _filters[index].Push(e.Text!);
-            _texts![index].Append(e.Text);
-            if (e.Logprobs is { } lp)
-                _logprobs[index].AddRange(lp);
-            return string.Empty;
-        }
-
-        /// <summary>The rest of the content (null when there is none to send) and the calls made (null when none).</summary>
-        public (string? Content, IReadOnlyList<TokenLogprob>? Logprobs, IReadOnlyList<ToolCall>? Calls) Complete(int index)
-        {
-            if (_filters is not null)
-            {
-                // Complete() parses only what was held back; its content is the rest of the message text.
-                var held = _filters[index].Complete();
-                return (held.Content is { Length: > 0 } rest ? rest : null, null, held.HasToolCalls ? Chosen(held.ToolCalls) : null);
-            }
-            var text = _texts![index].ToString();
-            var parsed = parser.Parse(text, plan.Names);
-            return parsed.HasToolCalls
-                ? (parsed.Content ?? string.Empty, _logprobs[index], Chosen(parsed.ToolCalls))
-                : (text, _logprobs[index], null);
-        }
-
-        private IReadOnlyList<ToolCall> Chosen(IReadOnlyList<ToolCall> calls) => plan.Parallel ? calls : [calls[0]];
-    }
-
-    /// <summary>
-    /// Metrics and the token budget, fed once per run: timing as text arrives, token counts as each
-    /// choice finishes, and on the way out the pieces of choices that never finished (a client that
-    /// went away mid-stream still cost those tokens; each piece is at least one token).
-    /// One instance per run, used by one reader.
-    /// </summary>
-    private sealed class Accounting
-    {
-        private readonly TimeProvider _time;
-        private readonly Observability.MicroAIMetrics _metrics;
-        private readonly long _started;
-        private readonly long[] _last;
-        private readonly int[] _pieces;
-        private readonly bool[] _done;
-        private readonly int _choicesPerPrompt;
-        private readonly RunUsage _usage;
-        private readonly Security.TokenUsage? _budget;
-        private readonly KeyValuePair<string, object?> _model;
-        private bool _first = true;
-
-        public Accounting(TimeProvider time, Observability.MicroAIMetrics metrics, long started, int choices, string model, int choicesPerPrompt,
-            RunUsage usage, Security.TokenUsage? budget)
-        {
-            (_time, _metrics, _started, _choicesPerPrompt, _usage, _budget) = (time, metrics, started, choicesPerPrompt, usage, budget);
-            _last = new long[choices];
-            _pieces = new int[choices];
-            _done = new bool[choices];
-            _model = new("model", model);
-            budget?.Add(usage.PromptTokens);
-        }
-
-        public void Record(int index, GenerationEvent e)
-        {
-            switch (e.Kind)
-            {
-                case GenerationEventKind.Text:
-                    var now = _time.GetTimestamp();
-                    if (_first)
-                    {
-                        _first = false;
-                        _metrics.TimeToFirstToken.Record(_time.GetElapsedTime(_started, now).TotalSeconds, _model);
-                    }
-                    if (_last[index] != 0)
-                        _metrics.InterTokenLatency.Record(_time.GetElapsedTime(_last[index], now).TotalSeconds, _model);
-                    _last[index] = now;
-                    _pieces[index]++;
-                    break;
-                case GenerationEventKind.Finished:
-                    _done[index] = true;
-                    _metrics.GeneratedTokens.Add(e.Usage.CompletionTokens, _model);
-                    Generated(e.Usage.CompletionTokens);
-                    if (index % _choicesPerPrompt == 0)
-                    {
-                        _usage.CachedTokens += e.Usage.CachedPromptTokens;
-                        _metrics.PromptTokens.Add(e.Usage.PromptTokens, _model);
-                        _metrics.CachedPromptTokens.Add(e.Usage.CachedPromptTokens, _model);
-                    }
-                    break;
-                case GenerationEventKind.Failed:
-                    _done[index] = true;
-                    CutShort(_pieces[index]);
-                    break;
-            }
-        }
-
-        /// <summary>Counts what choices cut short (cancelled, disconnected) generated before they stopped.</summary>
-        public void Close()
-        {
-            for (var i = 0; i < _done.Length; i++)
-            {
-                if (!_done[i])
-                {
-                    _done[i] = true;
-                    CutShort(_pieces[i]);
-                }
-            }
-        }
-
-        private void Generated(int tokens)
-        {
-            _usage.CompletionTokens += tokens;
-            _budget?.Add(tokens);
-        }
-
-        private void CutShort(int pieces)
-        {
-            if (pieces == 0)
-                return;
-            _metrics.GeneratedTokens.Add(pieces, _model);
-            _budget?.Add(pieces);
         }
     }
 
