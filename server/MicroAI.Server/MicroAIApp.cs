@@ -7,6 +7,9 @@ using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Inference;
 using MicroAI.Server.Limits;
+using MicroAI.Server.OpenAI.ChatCompletions;
+using MicroAI.Server.OpenAI.Completions;
+using MicroAI.Server.OpenAI.Responses;
 using MicroAI.Server.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -55,8 +58,8 @@ public static class MicroAIApp
         // The engines, one line each: the model host asks them in this order which can serve a model.
         builder.Services.AddLlamaCppEngine();
         builder.Services.AddOnnxEngine(o => section.GetSection("Onnx").Bind(o));
-        builder.Services.AddSingleton<CompletionResponder>();
-        builder.Services.AddSingleton<ResponseStore>();
+        builder.Services.AddSingleton<GenerationRunner>();
+        builder.Services.AddSingleton<OpenAI.Responses.ResponseStore>();
         builder.Services.AddSingleton<PullHttpClient>();
         builder.Services.AddSingleton<Observability.MicroAIMetrics>();
         builder.Services.AddSingleton<Observability.PrometheusExporter>();

@@ -2,6 +2,7 @@ using MicroAI.Backends.Models;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.OpenAI;
+using MicroAI.Server.OpenAI.ChatCompletions;
 using Microsoft.Extensions.Options;
 
 namespace MicroAI.Server.Endpoints;
@@ -25,7 +26,7 @@ internal static class ApplyTemplateEndpoint
 
     private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<MicroAI.Backends.EngineOptions> options, IOptions<MicroAI.Server.Limits.RequestLimits> limits) =>
         JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ChatCompletionRequest, r =>
-            ChatRequestMapper.Map(r, limits.Value, out var plan, options.Value.AllowRequestChatTemplates) is { } error ? Task.FromResult<ApiError?>(error) : RespondAsync(http, host, plan));
+            ChatCompletionsMapper.Map(r, limits.Value, options.Value.AllowRequestChatTemplates, out GenerationPlan plan) is { } error ? Task.FromResult<ApiError?>(error) : RespondAsync(http, host, plan));
 
     private static async Task<ApiError?> RespondAsync(HttpContext http, IModelHost host, GenerationPlan plan)
     {

@@ -1,11 +1,10 @@
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.Models;
-using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
 
-/// <summary>Validates the sampling fields shared by chat and completions (OpenAI ranges plus llama-server's extras).</summary>
+/// <summary>Validates the sampling fields every protocol shares (OpenAI ranges plus llama-server's extras) and keep_alive.</summary>
 internal static class SamplingMapper
 {
     public static ApiError? Map(float? temperature, float? topP, float? presence, float? frequency, long? seed,
@@ -45,16 +44,8 @@ internal static class SamplingMapper
         return null;
     }
 
-    public static ApiError? MapStop(StopSequences? stop, RequestLimits limits, out List<string> stops)
-    {
-        stops = stop?.Values.Where(s => s.Length > 0).ToList() ?? [];
-        return limits.StopSequences(stop?.Values.Count ?? 0);
-    }
-
-    public const int MaxGrammarChars = 64 * 1024;
-
     /// <summary>OpenAI's logit_bias: token-id keys, values from -100 (ban) to 100 (force); the count is bounded by MicroAI:Limits:MaxLogitBias.</summary>
-    public static ApiError? MapLogitBias(Dictionary<string, float>? bias, out IReadOnlyDictionary<int, float>? mapped)
+    public static ApiError? MapLogitBias(IReadOnlyDictionary<string, float>? bias, out IReadOnlyDictionary<int, float>? mapped)
     {
         mapped = null;
         if (bias is null || bias.Count == 0)
@@ -71,9 +62,6 @@ internal static class SamplingMapper
         mapped = result;
         return null;
     }
-
-    /// <summary>OpenAI's limit for chat top_logprobs (legacy completions allow 5; more is harmless here).</summary>
-    public const int MaxTopLogprobs = 20;
 
     public static ApiError? MapKeepAlive(System.Text.Json.JsonElement? value, out TimeSpan? keepAlive)
     {
@@ -92,15 +80,6 @@ internal static class SamplingMapper
         keepAlive = parsed;
         return null;
     }
-
-    public static ApiError? MapN(int? n, RequestLimits limits, out int count)
-    {
-        count = n ?? 1;
-        if (count < 1)
-            return ApiError.BadRequest($"Invalid 'n': {count}. Expected a value between 1 and {limits.MaxChoices}.", "n");
-        return limits.Choices(count);
-    }
-
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ using MicroAI.Server.OpenAI;
 namespace MicroAI.Server.Generation;
 
 /// <summary>
-/// Structured outputs: <c>response_format</c> json_object / json_schema, and forced tool calls,
+/// Structured outputs: a JSON answer (json_object / json_schema), and forced tool calls,
 /// become a GBNF grammar that constrains every sampled token, so the answer parses.
 /// </summary>
 internal static class StructuredOutputMapper
@@ -14,7 +14,7 @@ internal static class StructuredOutputMapper
     /// <summary>Whitespace runs allowed between JSON tokens: enough for indented JSON, too little for a small model to loop on.</summary>
     private static readonly JsonGrammarOptions s_options = new() { MaxWhitespace = 4 };
 
-    public static ApiError? Map(ResponseFormatDto? format, RequestLimits limits, out string? grammar)
+    public static ApiError? Map(OutputFormat? format, RequestLimits limits, out string? grammar)
     {
         grammar = null;
         switch (format?.Type)
@@ -25,17 +25,17 @@ internal static class StructuredOutputMapper
                 grammar = JsonSchemaGrammar.AnyJsonObject(s_options);
                 return null;
             case "json_schema":
-                if (format.JsonSchema?.Schema is not { ValueKind: JsonValueKind.Object } schema)
-                    return ApiError.Missing("response_format.json_schema.schema");
-                if (limits.Schema(schema, "response_format.json_schema.schema") is { } tooLarge)
+                if (format.Schema is not { ValueKind: JsonValueKind.Object } schema)
+                    return ApiError.Missing(format.SchemaParam);
+                if (limits.Schema(schema, format.SchemaParam) is { } tooLarge)
                     return tooLarge;
-                var result = JsonSchemaGrammar.FromSchema(schema, s_options with { Strict = format.JsonSchema.Strict == true });
+                var result = JsonSchemaGrammar.FromSchema(schema, s_options with { Strict = format.Strict });
                 if (!result.Success)
-                    return ApiError.BadRequest($"'response_format.json_schema.schema' cannot be enforced: {result.Error}", "response_format.json_schema.schema", "unsupported_schema");
+                    return ApiError.BadRequest($"'{format.SchemaParam}' cannot be enforced: {result.Error}", format.SchemaParam, "unsupported_schema");
                 grammar = result.Grammar;
                 return null;
             default:
-                return ApiError.BadRequest($"Invalid 'response_format.type': '{format.Type}'. Use 'text', 'json_object' or 'json_schema'.", "response_format.type");
+                return ApiError.BadRequest($"Invalid '{format.Param}.type': '{format.Type}'. Use 'text', 'json_object' or 'json_schema'.", $"{format.Param}.type");
         }
     }
 
@@ -43,13 +43,13 @@ internal static class StructuredOutputMapper
     /// A forced call (tool_choice "required" or a named function) as one JSON object
     /// <c>{"name": …, "arguments": {…}}</c> whose arguments follow the function's parameter schema.
     /// </summary>
-    public static ApiError? ForcedToolCall(IReadOnlyList<JsonElement> tools, string? onlyName, out string? grammar)
+    public static ApiError? ForcedToolCall(IReadOnlyList<ToolDefinition> tools, string? onlyName, out string? grammar)
     {
         grammar = null;
         var options = new System.Text.Json.Nodes.JsonArray();
         foreach (var tool in tools)
         {
-            var f = tool.GetProperty("function");
+            var f = tool.Function;
             var name = f.GetProperty("name").GetString()!;
             if (onlyName is not null && name != onlyName)
                 continue;

@@ -21,6 +21,8 @@ public readonly record struct ChoiceResult(int Index, string Text, string Finish
 /// </summary>
 public static class CompletionJson
 {
+    public static string FinishReasonText(FinishReason reason) => reason == FinishReason.Length ? "length" : "stop";
+
     public static void WriteChunk(Utf8JsonWriter w, in ResponseHeader h, int index, string? role, string? content, string? finishReason, bool usageNull,
         IReadOnlyList<TokenLogprob>? logprobs = null, int textOffset = 0, IReadOnlyList<ToolCall>? toolCalls = null)
     {

@@ -7,13 +7,13 @@ namespace MicroAI.Server.OpenAI;
     PropertyNameCaseInsensitive = false,
     NumberHandling = JsonNumberHandling.Strict,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
-[JsonSerializable(typeof(ChatCompletionRequest))]
-[JsonSerializable(typeof(CompletionRequest))]
+[JsonSerializable(typeof(ChatCompletions.ChatCompletionRequest))]
+[JsonSerializable(typeof(Completions.CompletionRequest))]
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(ClassificationRequest))]
 [JsonSerializable(typeof(ModerationRequest))]
 [JsonSerializable(typeof(RerankRequest))]
-[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(Responses.ResponsesRequest))]
 [JsonSerializable(typeof(TokenizeRequest))]
 [JsonSerializable(typeof(DetokenizeRequest))]
 internal sealed partial class OpenAIJsonContext : JsonSerializerContext;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.OpenAI;
+namespace MicroAI.Server.OpenAI.Responses;
 
 /// <summary>POST /v1/responses body (OpenAI's Responses API), the text-generation subset.</summary>
 public sealed class ResponsesRequest

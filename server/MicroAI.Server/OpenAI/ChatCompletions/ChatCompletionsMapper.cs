@@ -1,27 +1,39 @@
 using System.Text;
+using System.Text.Json;
 using MicroAI.Backends.Abstractions;
+using MicroAI.Server.Generation;
 using MicroAI.Server.Limits;
-using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Generation;
+namespace MicroAI.Server.OpenAI.ChatCompletions;
 
-/// <summary>Validates a chat completion request and turns it into engine requests.</summary>
-internal static class ChatRequestMapper
+/// <summary>
+/// Reads a chat completion request into the neutral <see cref="TextRequest"/>: messages and their
+/// content parts, tools in their chat shape, response_format. What every protocol shares (sampling,
+/// limits, constraints) is checked once, by <see cref="TextRequestValidator"/>.
+/// </summary>
+internal static class ChatCompletionsMapper
 {
     private static readonly HashSet<string> s_roles = ["system", "developer", "user", "assistant", "tool"];
 
     /// <summary>Largest per-request chat template (real templates are 1–20 KB).</summary>
     public const int MaxChatTemplateChars = 64 * 1024;
 
-    public static ApiError? Map(ChatCompletionRequest r, RequestLimits limits, out GenerationPlan plan, bool allowRequestTemplates = true)
+    /// <summary>Maps and validates: the plan to run, or the error to answer with.</summary>
+    public static ApiError? Map(ChatCompletionRequest r, RequestLimits limits, bool allowRequestTemplates, out GenerationPlan plan)
     {
         plan = null!;
+        return Map(r, limits, allowRequestTemplates, out TextRequest request) ?? TextRequestValidator.Validate(request, limits, out plan);
+    }
+
+    private static ApiError? Map(ChatCompletionRequest r, RequestLimits limits, bool allowRequestTemplates, out TextRequest request)
+    {
+        request = null!;
         if (r.Messages is null)
             return ApiError.Missing("messages");
         if (r.Messages.Count == 0)
             return ApiError.BadRequest("'messages' must contain at least one message.", "messages", "empty_array");
-        if (CheckLimits(r, limits) is { } overLimit)
-            return overLimit;
+        if (limits.Messages(r.Messages.Count, "messages") is { } tooMany)
+            return tooMany;
 
         var turns = new List<ChatTurn>(r.Messages.Count);
         for (var i = 0; i < r.Messages.Count; i++)
@@ -64,89 +76,57 @@ internal static class ChatRequestMapper
         }
         if (r.TopLogprobs is not null && r.Logprobs != true)
             return ApiError.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
-        if (r.TopLogprobs is < 0 or > SamplingMapper.MaxTopLogprobs)
-            return ApiError.BadRequest($"Invalid 'top_logprobs': {r.TopLogprobs}. Expected a value between 0 and {SamplingMapper.MaxTopLogprobs}.", "top_logprobs");
-        int? logprobs = r.Logprobs == true ? r.TopLogprobs ?? 0 : null;
-        if (StructuredOutputMapper.Map(r.ResponseFormat, limits, out var formatGrammar) is { } formatError)
-            return formatError;
-        if (ToolsMapper.Map(r, limits, out var toolPlan) is { } toolsError)
+        if (Tools(r.Tools, out var tools) is { } toolsError)
             return toolsError;
-        if (SamplingMapper.MapLogitBias(r.LogitBias, out var logitBias) is { } biasError)
-            return biasError;
-        if (r.Grammar is { Length: > SamplingMapper.MaxGrammarChars })
-            return ApiError.BadRequest($"'grammar' has {r.Grammar.Length} characters; at most {SamplingMapper.MaxGrammarChars} are allowed.", "grammar");
+        if (ToolChoiceJson.Read(r.ToolChoice, out var toolChoice) is { } choiceError)
+            return choiceError;
 
-        var maxTokens = r.MaxCompletionTokens ?? r.MaxTokens;
-        var maxParam = r.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
-        if (maxTokens is < 1)
-            return ApiError.BadRequest($"Invalid '{maxParam}': {maxTokens}. Expected a value of at least 1.", maxParam);
-
-        var e = SamplingMapper.Map(r.Temperature, r.TopP, r.PresencePenalty, r.FrequencyPenalty, r.Seed,
-            r.TopK, r.MinP, r.RepeatPenalty, r.RepeatLastN, out var sampling);
-        if (e is not null)
-            return e;
-        if (toolPlan?.ForcedGrammar is { } forcedGrammar)
-        {
-            if (formatGrammar is not null)
-                return ApiError.BadRequest("A forced tool call and a 'response_format' cannot both constrain one answer.", "response_format");
-            formatGrammar = forcedGrammar;
-        }
-        if (r.Grammar is { } rawGrammar)
-        {
-            if (formatGrammar is not null)
-                return ApiError.BadRequest("'grammar' cannot be combined with 'response_format' or a forced tool call.", "grammar");
-            formatGrammar = rawGrammar;
-        }
-        sampling = sampling with { Grammar = formatGrammar, LogitBias = logitBias };
-        if (SamplingMapper.MapStop(r.Stop, limits, out var stops) is { } stopError)
-            return stopError;
-        if (SamplingMapper.MapN(r.N, limits, out var n) is { } nError)
-            return nError;
-        if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
-            return keepAliveError;
-
-        var choices = new List<GenerateRequest>(n);
-        for (var i = 0; i < n; i++)
-        {
-            choices.Add(new GenerateRequest
-            {
-                Messages = turns,
-                MaxTokens = maxTokens,
-                Stop = stops,
-                Logprobs = logprobs,
-                ChatTemplate = r.ChatTemplate,
-                Tools = toolPlan?.Tools,
-            });
-        }
-        plan = new GenerationPlan
+        request = new TextRequest
         {
             Model = r.Model,
-            Chat = true,
-            Choices = choices,
-            Tools = toolPlan,
-            ChoicesPerPrompt = n,
-            Sampling = sampling,
-            KeepAlive = keepAlive,
-            Stream = r.Stream == true,
-            IncludeUsage = r.StreamOptions?.IncludeUsage == true,
+            Messages = turns,
+            ChatTemplate = r.ChatTemplate,
+            MaxTokens = r.MaxCompletionTokens ?? r.MaxTokens,
+            MaxTokensParam = r.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens",
+            N = r.N,
+            Stop = r.Stop?.Values,
+            Logprobs = r.Logprobs == true ? r.TopLogprobs ?? 0 : null,
+            Temperature = r.Temperature,
+            TopP = r.TopP,
+            PresencePenalty = r.PresencePenalty,
+            FrequencyPenalty = r.FrequencyPenalty,
+            Seed = r.Seed,
+            TopK = r.TopK,
+            MinP = r.MinP,
+            RepeatPenalty = r.RepeatPenalty,
+            RepeatLastN = r.RepeatLastN,
+            LogitBias = r.LogitBias,
+            Tools = tools,
+            ToolChoice = toolChoice,
+            ParallelToolCalls = r.ParallelToolCalls,
+            Format = r.ResponseFormat is { } format
+                ? new OutputFormat(format.Type, format.JsonSchema?.Schema, format.JsonSchema?.Strict == true, "response_format", "response_format.json_schema.schema")
+                : null,
+            Grammar = r.Grammar,
+            KeepAlive = r.KeepAlive,
         };
         return null;
     }
 
-    /// <summary>
-    /// Every count and size limit, before anything below runs: grammar compilation for schemas and
-    /// forced tool calls, template rendering, tokenizing. Text lengths are checked per message as they
-    /// are flattened (still before any of that).
-    /// </summary>
-    private static ApiError? CheckLimits(ChatCompletionRequest r, RequestLimits limits)
+    /// <summary>Chat tools are already in the shape templates take; here only that shape is checked.</summary>
+    private static ApiError? Tools(List<JsonElement>? tools, out List<ToolDefinition> definitions)
     {
-        var maxParam = r.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
-        return limits.Messages(r.Messages!.Count, "messages")
-            ?? limits.Tools(r.Tools?.Count ?? 0)
-            ?? limits.StopSequences(r.Stop?.Values.Count ?? 0)
-            ?? limits.Choices(r.N ?? 1)
-            ?? limits.LogitBias(r.LogitBias?.Count ?? 0)
-            ?? limits.MaxTokens(r.MaxCompletionTokens ?? r.MaxTokens, maxParam);
+        definitions = [];
+        for (var i = 0; i < (tools?.Count ?? 0); i++)
+        {
+            var t = tools![i];
+            if (t.ValueKind != JsonValueKind.Object || !t.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "function")
+                return ApiError.BadRequest($"'tools[{i}].type' must be \"function\".", $"tools[{i}].type");
+            if (!t.TryGetProperty("function", out var f) || f.ValueKind != JsonValueKind.Object)
+                return ApiError.Missing($"tools[{i}].function");
+            definitions.Add(new ToolDefinition(t, $"tools[{i}].function"));
+        }
+        return null;
     }
 
     private static ApiError? Flatten(MessageContent? content, int index, string role, out string text)

@@ -1,8 +1,8 @@
 using MicroAI.Backends.Abstractions;
 
-namespace MicroAI.Server.Generation;
+namespace MicroAI.Server.OpenAI.Responses;
 
-/// <summary>What a Responses API request adds to a chat plan: the fields echoed in the response object and what to store.</summary>
+/// <summary>What a Responses API request adds to the generation: the fields echoed in the response object and what to store.</summary>
 internal sealed class ResponsesPlan
 {
     public required string Id { get; init; }

@@ -1,8 +1,7 @@
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
-using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.OpenAI.Responses;
 
 /// <summary>POST /v1/responses (OpenAI's Responses API: text input and output, streaming events, previous_response_id).</summary>
 internal static class ResponsesEndpoint
@@ -17,12 +16,12 @@ internal static class ResponsesEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, ResponseStore store, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
+    private static async Task HandleAsync(HttpContext http, GenerationRunner runner, ResponseStore store, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ResponsesRequest);
-        if (error is null && (error = ResponsesRequestMapper.Map(request!, store, limits.Value, Security.Caller.Of(http).Key?.Id, out var plan)) is null)
+        if (error is null && (error = ResponsesMapper.Map(request!, store, limits.Value, Security.Caller.Of(http).Key?.Id, out var plan, out var response)) is null)
         {
-            await responder.RespondAsync(http, plan);
+            await runner.RunAsync(http, plan, new ResponsesWriter(response, request!.Stream == true, store.Save));
             return;
         }
         await error!.WriteResponseAsync(http.Response);

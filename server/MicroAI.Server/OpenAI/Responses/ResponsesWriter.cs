@@ -3,22 +3,24 @@ using System.Text;
 using System.Text.Json;
 using MicroAI.Backends.Abstractions;
 using MicroAI.Backends.ToolCalling;
-using MicroAI.Server.OpenAI;
+using MicroAI.Server.Generation;
 
-namespace MicroAI.Server.Generation;
+namespace MicroAI.Server.OpenAI.Responses;
+
+/// <summary>The answer of a finished response: the message text and the calls the model made.</summary>
+internal sealed record ResponseAnswer(string MessageText, IReadOnlyList<ToolCall> Calls);
 
 /// <summary>
-/// Answers a Responses API request from the generation event stream: one response object, or the
+/// Answers a Responses API request from a run: one response object, or the
 /// documented event sequence (response.created, response.in_progress, response.output_item.added,
 /// response.content_part.added, response.output_text.delta…, response.output_text.done,
 /// response.content_part.done, response.output_item.done, response.completed), each an SSE
 /// <c>event:</c> + <c>data:</c> pair with a sequence_number.
 /// </summary>
-internal static class ResponsesWriter
+/// <param name="finished">Told the answer once it is complete, before the last events go out (so a
+/// client that follows up at once finds it); the endpoint stores it for previous_response_id.</param>
+internal sealed class ResponsesWriter(ResponsesPlan plan, bool stream, Action<ResponsesPlan, ResponseAnswer> finished) : IGenerationWriter
 {
-    /// <summary>How to read tool calls back from the output, when tools were offered.</summary>
-    public sealed record Tools(IToolCallParser Parser, ToolPlan Plan);
-
     private sealed class State(ResponsesPlan plan, string model, long createdAt, int promptTokens)
     {
         public ResponsesPlan Plan { get; } = plan;
@@ -37,37 +39,37 @@ internal static class ResponsesWriter
         public string MessageText { get; set; } = string.Empty;
     }
 
-    public static async Task CollectAsync(HttpResponse response, ResponsesPlan plan, ResponseStore store, string model, long createdAt, int promptTokens,
-        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, Tools? tools, CancellationToken ct)
+    public bool Streams => stream;
+
+    public Task WriteFailureAsync(HttpResponse response, RunFailure failure) => failure.ToApiError().WriteResponseAsync(response);
+
+    public Task WriteAsync(HttpResponse response, GenerationRun run, CancellationToken ct) =>
+        stream ? StreamAsync(response, run, ct) : CollectAsync(response, run, ct);
+
+    private async Task CollectAsync(HttpResponse response, GenerationRun run, CancellationToken ct)
     {
-        var state = new State(plan, model, createdAt, promptTokens);
-        await foreach (var (_, e) in events)
+        var state = new State(plan, run.Model, run.Created, run.Usage.PromptTokens);
+        await foreach (var e in run.Events)
         {
             switch (e.Kind)
             {
-                case GenerationEventKind.Text:
+                case RunEventKind.Text:
                     state.Text.Append(e.Text);
                     break;
-                case GenerationEventKind.Finished:
+                case RunEventKind.ToolCalls:
+                    state.Calls = e.ToolCalls!;
+                    break;
+                case RunEventKind.Finished:
                     Finish(state, e);
                     break;
-                case GenerationEventKind.Failed:
-                    await e.Error!.ToApiError().WriteResponseAsync(response);
+                case RunEventKind.Failed:
+                    await e.Failure!.ToApiError().WriteResponseAsync(response);
                     return;
             }
         }
         ct.ThrowIfCancellationRequested();
         state.MessageText = state.Text.ToString();
-        if (tools is not null)
-        {
-            var parsed = tools.Parser.Parse(state.MessageText, tools.Plan.Names);
-            if (parsed.HasToolCalls)
-            {
-                state.MessageText = parsed.Content ?? string.Empty;
-                state.Calls = tools.Plan.Parallel ? parsed.ToolCalls : [parsed.ToolCalls[0]];
-            }
-        }
-        Remember(state, store);
+        finished(plan, new ResponseAnswer(state.MessageText, state.Calls));
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         using (var w = JsonOutput.CreateWriter(response.BodyWriter))
@@ -75,14 +77,11 @@ internal static class ResponsesWriter
         await response.BodyWriter.FlushAsync(ct);
     }
 
-    public static async Task StreamAsync(HttpResponse response, ResponsesPlan plan, ResponseStore store, string model, long createdAt, int promptTokens,
-        IAsyncEnumerable<(int Index, GenerationEvent Event)> events, Tools? tools, CancellationToken ct)
+    private async Task StreamAsync(HttpResponse response, GenerationRun run, CancellationToken ct)
     {
-        var filter = tools is null ? null : new ToolCallStreamFilter(tools.Parser, tools.Plan.Names);
-        var sent = new StringBuilder(); // the message text clients have received
         SseWriter.PrepareResponse(response);
         using var sse = new SseWriter(response.BodyWriter);
-        var s = new State(plan, model, createdAt, promptTokens);
+        var s = new State(plan, run.Model, run.Created, run.Usage.PromptTokens);
 
         await EventAsync(sse, s, "response.created", w => Response(w, s), ct);
         await EventAsync(sse, s, "response.in_progress", w => Response(w, s), ct);
@@ -99,25 +98,26 @@ internal static class ResponsesWriter
             WritePart(w, string.Empty);
         }, ct);
 
-        await foreach (var (_, e) in events)
+        await foreach (var e in run.Events)
         {
             switch (e.Kind)
             {
-                case GenerationEventKind.Text:
-                    s.Text.Append(e.Text);
-                    var delta = filter is null ? e.Text! : filter.Push(e.Text!);
-                    if (delta.Length > 0)
+                case RunEventKind.Text:
+                    if (e.Text is { Length: > 0 } delta)
                     {
-                        sent.Append(delta);
+                        s.Text.Append(delta);
                         await DeltaAsync(sse, s, delta, ct);
                     }
                     break;
-                case GenerationEventKind.Finished:
+                case RunEventKind.ToolCalls:
+                    s.Calls = e.ToolCalls!;
+                    break;
+                case RunEventKind.Finished:
                     Finish(s, e);
                     break;
-                case GenerationEventKind.Failed:
+                case RunEventKind.Failed:
                     s.Status = "failed";
-                    var error = e.Error!.ToApiError();
+                    var error = e.Failure!.ToApiError();
                     await EventAsync(sse, s, "error", w =>
                     {
                         w.WriteString("code", error.Code);
@@ -128,20 +128,8 @@ internal static class ResponsesWriter
             }
         }
         ct.ThrowIfCancellationRequested();
-        if (filter is not null)
-        {
-            // Complete() parses only what was held back; its content is the rest of the message text.
-            var parsed = filter.Complete();
-            if (parsed.Content is { Length: > 0 } rest)
-            {
-                sent.Append(rest);
-                await DeltaAsync(sse, s, rest, ct);
-            }
-            if (parsed.HasToolCalls)
-                s.Calls = tools!.Plan.Parallel ? parsed.ToolCalls : [parsed.ToolCalls[0]];
-        }
-        s.MessageText = sent.ToString();
-        Remember(s, store);
+        s.MessageText = s.Text.ToString();
+        finished(plan, new ResponseAnswer(s.MessageText, s.Calls));
         var text = s.MessageText;
         await EventAsync(sse, s, "response.output_text.done", w =>
         {
@@ -217,21 +205,12 @@ internal static class ResponsesWriter
         w.WriteEndObject();
     }
 
-    private static void Finish(State s, GenerationEvent e)
+    private static void Finish(State s, RunEvent e)
     {
         s.OutputTokens = e.Usage.CompletionTokens;
         s.CachedTokens = e.Usage.CachedPromptTokens;
         s.Incomplete = e.FinishReason == FinishReason.Length && s.Plan.MaxOutputTokens is not null && e.Usage.CompletionTokens >= s.Plan.MaxOutputTokens;
         s.Status = s.Incomplete ? "incomplete" : "completed";
-    }
-
-    private static void Remember(State s, ResponseStore store)
-    {
-        if (s.Plan.Store)
-            store.Save(s.Plan.Id, s.Plan.Owner, [.. s.Plan.Conversation, new ChatTurn("assistant", s.MessageText)
-            {
-                ToolCalls = s.Calls.Count == 0 ? null : s.Calls.Select(c => new ChatToolCall(c.Id, c.Name, c.ArgumentsJson)).ToList(),
-            }]);
     }
 
     private static async ValueTask EventAsync(SseWriter sse, State s, string type, Action<Utf8JsonWriter> body, CancellationToken ct)

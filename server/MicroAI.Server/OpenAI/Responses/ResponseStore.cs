@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MicroAI.Backends.Abstractions;
 
-namespace MicroAI.Server.Generation;
+namespace MicroAI.Server.OpenAI.Responses;
 
 /// <summary>
 /// Conversations of stored responses, for <c>previous_response_id</c>: in memory, the most recent
@@ -23,6 +23,16 @@ internal sealed class ResponseStore
         _order.Enqueue(id);
         while (_order.Count > Capacity && _order.TryDequeue(out var old))
             _conversations.TryRemove(old, out _);
+    }
+
+    /// <summary>Keeps a finished response's conversation (what the model saw, then its answer) if the request asked to store it.</summary>
+    public void Save(ResponsesPlan plan, ResponseAnswer answer)
+    {
+        if (plan.Store)
+            Save(plan.Id, plan.Owner, [.. plan.Conversation, new ChatTurn("assistant", answer.MessageText)
+            {
+                ToolCalls = answer.Calls.Count == 0 ? null : answer.Calls.Select(c => new ChatToolCall(c.Id, c.Name, c.ArgumentsJson)).ToList(),
+            }]);
     }
 
     public IReadOnlyList<ChatTurn>? Find(string id, string? owner) =>

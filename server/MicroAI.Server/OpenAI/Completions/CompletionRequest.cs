@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.OpenAI;
+namespace MicroAI.Server.OpenAI.Completions;
 
 /// <summary>POST /v1/completions body (legacy completions).</summary>
 public sealed class CompletionRequest

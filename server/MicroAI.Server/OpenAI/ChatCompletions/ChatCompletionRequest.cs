@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.OpenAI;
+namespace MicroAI.Server.OpenAI.ChatCompletions;
 
 /// <summary>POST /v1/chat/completions body (the fields MicroAI reads; unknown fields are ignored).</summary>
 public sealed class ChatCompletionRequest
@@ -60,11 +60,6 @@ public sealed class ToolCallFunctionDto
 {
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("arguments")] public string? Arguments { get; set; }
-}
-
-public sealed class StreamOptionsDto
-{
-    [JsonPropertyName("include_usage")] public bool? IncludeUsage { get; set; }
 }
 
 public sealed class ResponseFormatDto

@@ -1,8 +1,7 @@
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
-using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.OpenAI.ChatCompletions;
 
 /// <summary>POST /v1/chat/completions</summary>
 internal static class ChatCompletionsEndpoint
@@ -18,12 +17,12 @@ internal static class ChatCompletionsEndpoint
             .Produces(StatusCodes.Status404NotFound)
             .Produces(StatusCodes.Status429TooManyRequests);
 
-    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> options, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
+    private static async Task HandleAsync(HttpContext http, GenerationRunner runner, Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> options, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ChatCompletionRequest);
-        if (error is null && (error = ChatRequestMapper.Map(request!, limits.Value, out var plan, options.Value.AllowRequestChatTemplates)) is null)
+        if (error is null && (error = ChatCompletionsMapper.Map(request!, limits.Value, options.Value.AllowRequestChatTemplates, out GenerationPlan plan)) is null)
         {
-            await responder.RespondAsync(http, plan);
+            await runner.RunAsync(http, plan, new ChatCompletionsWriter(request!.Stream == true, request.StreamOptions?.IncludeUsage == true));
             return;
         }
         await error!.WriteResponseAsync(http.Response);

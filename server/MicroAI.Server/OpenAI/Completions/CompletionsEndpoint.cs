@@ -1,8 +1,7 @@
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
-using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.OpenAI.Completions;
 
 /// <summary>POST /v1/completions (legacy text completions)</summary>
 internal static class CompletionsEndpoint
@@ -18,12 +17,12 @@ internal static class CompletionsEndpoint
             .Produces(StatusCodes.Status404NotFound)
             .Produces(StatusCodes.Status429TooManyRequests);
 
-    private static async Task HandleAsync(HttpContext http, CompletionResponder responder, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
+    private static async Task HandleAsync(HttpContext http, GenerationRunner runner, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.CompletionRequest);
-        if (error is null && (error = CompletionRequestMapper.Map(request!, limits.Value, out var plan)) is null)
+        if (error is null && (error = CompletionsMapper.Map(request!, limits.Value, out var plan, out var echo)) is null)
         {
-            await responder.RespondAsync(http, plan);
+            await runner.RunAsync(http, plan, new CompletionsWriter(request!.Stream == true, request.StreamOptions?.IncludeUsage == true, echo));
             return;
         }
         await error!.WriteResponseAsync(http.Response);

@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.Models;
+using MicroAI.Backends.Scheduling;
+using MicroAI.Backends.ToolCalling;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>
+/// Runs a <see cref="GenerationPlan"/> for any protocol: leases the model, fills in its defaults,
+/// submits one request per choice, reads tool calls back, merges the choices' streams into neutral
+/// events for the protocol's <see cref="IGenerationWriter"/>, and counts tokens into the metrics and
+/// the caller's token budget once. Whatever happens (error, disconnect), every submitted sequence is
+/// cancelled on the way out, so no slot outlives its HTTP request.
+/// </summary>
+internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Observability.MicroAIMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> engine, ILogger<GenerationRunner> logger)
+{
+    private readonly TimeSpan? _timeLimit = engine.Value.RequestTimeoutSeconds > 0 ? TimeSpan.FromSeconds(engine.Value.RequestTimeoutSeconds) : null;
+
+    public async Task RunAsync(HttpContext http, GenerationPlan plan, IGenerationWriter writer)
+    {
+        var started = time.GetTimestamp();
+        var aborted = http.RequestAborted;
+        var lookup = await host.GetTextModelAsync(plan.Model, plan.KeepAlive, aborted);
+        if (lookup.Model is not { } model)
+        {
+            await writer.WriteFailureAsync(http.Response, RunFailure.Of(lookup));
+            return;
+        }
+        using var lease = lookup.Lease; // the model stays loaded while this request uses it
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        RunAccounting? accounting = null;
+        try
+        {
+            var streams = new GenerationStream[plan.Choices.Count];
+            var settings = model.Entry.Settings;
+            for (var i = 0; i < streams.Length; i++)
+            {
+                var request = WithModelDefaults(plan.Choices[i], plan, settings, i % plan.ChoicesPerPrompt) with { TimeLimit = _timeLimit };
+                var submitted = model.Submit(request, cts.Token);
+                if (submitted.Error is { } error)
+                {
+                    await cts.CancelAsync();
+                    await writer.WriteFailureAsync(http.Response, RunFailure.Of(error));
+                    return;
+                }
+                streams[i] = submitted.Stream!;
+            }
+
+            var promptTokens = 0;
+            for (var i = 0; i < streams.Length; i += plan.ChoicesPerPrompt)
+                promptTokens += streams[i].PromptTokens;
+            var usage = new RunUsage(promptTokens);
+            accounting = new RunAccounting(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt, usage, http.Features.Get<Security.TokenUsage>());
+
+            // Tools: the model's output is read back in the format its chat template taught it.
+            var tools = plan.Tools is not { } toolPlan ? null
+                : new ToolCallReader(toolPlan, toolPlan.ForcedGrammar is not null
+                    ? ToolCallFormats.Create(ToolCallFormat.Generic) // the grammar wrote bare JSON
+                    : ToolCallFormats.ForTemplate(plan.Choices[0].ChatTemplate ?? model.Info.ChatTemplate), streams.Length, writer.Streams);
+            var logprobs = plan.Choices.Count > 0 && plan.Choices[0].Logprobs is not null;
+            var events = Events(streams, accounting, tools, logprobs, cts.Token);
+            var run = new GenerationRun(model.Entry.Id, time.GetUtcNow().ToUnixTimeSeconds(), streams.Length, plan.ChoicesPerPrompt, logprobs, events, usage);
+            await writer.WriteAsync(http.Response, run, cts.Token);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            logger.LogDebug("Client disconnected; generation stopped.");
+        }
+        catch (IOException) when (aborted.IsCancellationRequested)
+        {
+            logger.LogDebug("Client disconnected while writing.");
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            accounting?.Close();
+        }
+    }
+
+    /// <summary>The model's defaults fill what the request left out: sampling values, and a system prompt for a chat that has none.</summary>
+    private static GenerateRequest WithModelDefaults(GenerateRequest request, GenerationPlan plan, MicroAI.ModelRegistry.ModelSettings settings, int choice)
+    {
+        var messages = request.Messages;
+        if (messages is not null && !string.IsNullOrEmpty(settings.SystemPrompt) && !messages.Any(m => m.Role is "system" or "developer"))
+            messages = [new ChatTurn("system", settings.SystemPrompt), .. messages];
+        return request with { Sampling = plan.Sampling.Resolve(settings, choice), Messages = messages };
+    }
+
+    /// <summary>The merged engine events as neutral run events: counted on the way through, tool calls read back.</summary>
+    private static async IAsyncEnumerable<RunEvent> Events(GenerationStream[] streams, RunAccounting accounting, ToolCallReader? tools, bool logprobs,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var (index, e) in Merge(streams, ct))
+        {
+            accounting.Record(index, e);
+            switch (e.Kind)
+            {
+                case GenerationEventKind.Text when tools is not null:
+                    if (tools.Push(index, e) is { Length: > 0 } safe)
+                        yield return new RunEvent(index, RunEventKind.Text, safe);
+                    break;
+                case GenerationEventKind.Text:
+                    yield return new RunEvent(index, RunEventKind.Text, e.Text, logprobs ? e.Logprobs ?? [] : null);
+                    break;
+                case GenerationEventKind.Finished:
+                    if (tools is not null)
+                    {
+                        var (content, contentLogprobs, calls) = tools.Complete(index);
+                        if (content is not null)
+                            yield return new RunEvent(index, RunEventKind.Text, content, contentLogprobs);
+                        if (calls is not null)
+                            yield return new RunEvent(index, RunEventKind.ToolCalls, ToolCalls: calls);
+                    }
+                    yield return new RunEvent(index, RunEventKind.Finished, FinishReason: e.FinishReason, Usage: e.Usage);
+                    break;
+                case GenerationEventKind.Failed:
+                    yield return new RunEvent(index, RunEventKind.Failed, Failure: RunFailure.Of(e.Error!));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Events of all choices tagged with their index, in arrival order.</summary>
+    private static async IAsyncEnumerable<(int Index, GenerationEvent Event)> Merge(GenerationStream[] streams, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (streams.Length == 1)
+        {
+            await foreach (var e in streams[0].ReadAllAsync(ct))
+                yield return (0, e);
+            yield break;
+        }
+
+        var merged = Channel.CreateUnbounded<(int, GenerationEvent)>(new UnboundedChannelOptions { SingleReader = true });
+        var pumps = new Task[streams.Length];
+        for (var i = 0; i < streams.Length; i++)
+        {
+            var index = i;
+            pumps[i] = Task.Run(async () =>
+            {
+                await foreach (var e in streams[index].ReadAllAsync(ct))
+                    merged.Writer.TryWrite((index, e));
+            }, ct);
+        }
+        _ = Task.WhenAll(pumps).ContinueWith(t => merged.Writer.TryComplete(t.IsFaulted && !ct.IsCancellationRequested ? t.Exception : null), TaskScheduler.Default);
+        await foreach (var item in merged.Reader.ReadAllAsync(ct))
+            yield return item;
+    }
+}

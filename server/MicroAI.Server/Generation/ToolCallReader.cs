@@ -1,0 +1,47 @@
+using System.Text;
+using MicroAI.Backends.Abstractions;
+using MicroAI.Backends.ToolCalling;
+
+namespace MicroAI.Server.Generation;
+
+/// <summary>
+/// Reads each choice's tool calls out of its text. Streaming, a filter holds back what may be call
+/// markup and lets the rest through as it comes; collecting, the whole text is parsed at the end
+/// (and keeps its logprobs, which a held-back stream cannot line up with its pieces).
+/// </summary>
+internal sealed class ToolCallReader(ToolPlan plan, IToolCallParser parser, int choices, bool streaming)
+{
+    private readonly ToolCallStreamFilter[]? _filters = streaming
+        ? Enumerable.Range(0, choices).Select(_ => new ToolCallStreamFilter(parser, plan.Names)).ToArray() : null;
+    private readonly StringBuilder[]? _texts = streaming ? null : Enumerable.Range(0, choices).Select(_ => new StringBuilder()).ToArray();
+    private readonly List<TokenLogprob>[] _logprobs = Enumerable.Range(0, choices).Select(_ => new List<TokenLogprob>()).ToArray();
+
+    /// <summary>The text certain to be content, to send now (collecting: nothing until the end).</summary>
+    public string Push(int index, GenerationEvent e)
+    {
+        if (_filters is not null)
+            return _filters[index].Push(e.Text!);
+        _texts![index].Append(e.Text);
+        if (e.Logprobs is { } lp)
+            _logprobs[index].AddRange(lp);
+        return string.Empty;
+    }
+
+    /// <summary>The rest of the content (null when there is none to send) and the calls made (null when none).</summary>
+    public (string? Content, IReadOnlyList<TokenLogprob>? Logprobs, IReadOnlyList<ToolCall>? Calls) Complete(int index)
+    {
+        if (_filters is not null)
+        {
+            // Complete() parses only what was held back; its content is the rest of the message text.
+            var held = _filters[index].Complete();
+            return (held.Content is { Length: > 0 } rest ? rest : null, null, held.HasToolCalls ? Chosen(held.ToolCalls) : null);
+        }
+        var text = _texts![index].ToString();
+        var parsed = parser.Parse(text, plan.Names);
+        return parsed.HasToolCalls
+            ? (parsed.Content ?? string.Empty, _logprobs[index], Chosen(parsed.ToolCalls))
+            : (text, _logprobs[index], null);
+    }
+
+    private IReadOnlyList<ToolCall> Chosen(IReadOnlyList<ToolCall> calls) => plan.Parallel ? calls : [calls[0]];
+}

@@ -1,0 +1,10 @@
+using MicroAI.Server.Generation;
+
+namespace MicroAI.Server.OpenAI;
+
+/// <summary>A failed run in OpenAI's error shape (the same for every OpenAI route).</summary>
+internal static class RunFailureErrors
+{
+    public static ApiError ToApiError(this RunFailure failure) =>
+        failure.Error is { } error ? error.ToApiError() : failure.Lookup!.Value.ToApiError();
+}
