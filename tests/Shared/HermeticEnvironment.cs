@@ -31,7 +31,8 @@ internal static class HermeticEnvironment
     internal static void Isolate()
 #pragma warning restore CA2255
     {
-        Root = Directory.CreateTempSubdirectory("microai-test-home-").FullName;
+        SweepAbandoned();
+        Root = Directory.CreateTempSubdirectory(Prefix).FullName;
         var data = Path.Combine(Root, "data");
         var ollama = Path.Combine(Root, "ollama");
         WriteDecoys(Path.Combine(data, "microai"), ollama);
@@ -47,16 +48,33 @@ internal static class HermeticEnvironment
                 Environment.SetEnvironmentVariable(key, null);
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(Root);
+    }
+
+    private const string Prefix = "microai-test-home-";
+
+    /// <summary>
+    /// The test host is often killed before ProcessExit has finished deleting; a later run removes
+    /// what is left. An hour is far longer than any test run, so a home still in use is never touched.
+    /// </summary>
+    private static void SweepAbandoned()
+    {
+        foreach (var dir in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(Prefix + "*"))
         {
-            try
-            {
-                Directory.Delete(Root, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        };
+            if (dir.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1))
+                TryDelete(dir.FullName);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>
