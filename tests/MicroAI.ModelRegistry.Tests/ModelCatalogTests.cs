@@ -6,11 +6,13 @@ public sealed class ModelCatalogTests : IDisposable
 {
     private readonly TempModelsDirectory _models = new();
     private readonly TempModelsDirectory _elsewhere = new();
+    private readonly TempModelsDirectory _data = new();
 
     public void Dispose()
     {
         _models.Dispose();
         _elsewhere.Dispose();
+        _data.Dispose();
     }
 
     [Fact]
@@ -169,7 +171,7 @@ public sealed class ModelCatalogTests : IDisposable
     [Fact]
     public void Missing_models_directory_lists_nothing()
     {
-        var catalog = new ModelCatalog(Options.Create(new ModelRegistryOptions { ModelsDirectory = Path.Combine(_elsewhere.Path, "absent") }));
+        var catalog = Create(new ModelRegistryOptions { ModelsDirectory = Path.Combine(_elsewhere.Path, "absent") });
 
         Assert.Empty(catalog.List());
         Assert.Null(catalog.Find("x"));
@@ -309,7 +311,7 @@ public sealed class ModelCatalogTests : IDisposable
     [Fact]
     public void Models_directory_defaults_to_the_data_directory()
     {
-        var options = new ModelRegistryOptions { DataDirectory = _elsewhere.Path };
+        var options = new ModelRegistryOptions { DataDirectory = _elsewhere.Path, OllamaModelsDirectory = "none" };
 
         Assert.Equal(Path.Combine(_elsewhere.Path, "models"), options.ResolveModelsDirectory());
         _elsewhere.Write(Path.Combine("models", "found.gguf"));
@@ -319,6 +321,10 @@ public sealed class ModelCatalogTests : IDisposable
     private ModelCatalog Create(ModelRegistryOptions options)
     {
         options.ModelsDirectory ??= _models.Path;
+        // The registry (DataDirectory/registry) and the Ollama store default to the user's own:
+        // a catalog over them lists whatever models that machine holds.
+        options.DataDirectory ??= _data.Path;
+        options.OllamaModelsDirectory ??= "none";
         return new ModelCatalog(Options.Create(options));
     }
 }

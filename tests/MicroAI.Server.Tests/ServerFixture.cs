@@ -48,6 +48,7 @@ public class ServerFixture : IAsyncLifetime
             "--urls", "http://127.0.0.1:0",
             "--MicroAI:DataDirectory=" + _dataDirectory.FullName,
             "--MicroAI:ModelsDirectory=" + modelsDirectory.FullName,
+            "--MicroAI:OllamaModelsDirectory=none", // the default is the user's own Ollama store
             "--MicroAI:DefaultModel=" + TestPaths.Stories260K,
             "--MicroAI:ParallelSlots=2",
             // These models are tiny: one thread is as fast as several, and it never stalls on a

@@ -79,6 +79,7 @@ public sealed class StartupTests
             "--urls", "http://127.0.0.1:0",
             "--MicroAI:DataDirectory=" + data.FullName,
             "--MicroAI:ModelsDirectory=" + Path.Combine(data.FullName, "models"),
+            "--MicroAI:OllamaModelsDirectory=none",
             "--Logging:LogLevel:Default=Critical",
             .. args,
         ]);

@@ -15,6 +15,7 @@ public sealed class OnnxCatalogTests : IDisposable
     {
         options.RegistryDirectory ??= Path.Combine(_root, "registry");
         options.ModelsDirectory ??= Path.Combine(_root, "models");
+        options.OllamaModelsDirectory ??= "none"; // the default is the user's own Ollama store
         return new ModelCatalog(Options.Create(options));
     }
 

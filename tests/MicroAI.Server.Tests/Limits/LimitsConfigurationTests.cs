@@ -13,7 +13,7 @@ public sealed class LimitsConfigurationTests
         try
         {
             var ex = Assert.Throws<InvalidOperationException>(() => MicroAIApp.Build(
-                ["--urls", "http://127.0.0.1:0", "--MicroAI:DataDirectory=" + data.FullName, $"--MicroAI:Limits:{key}={value}"]));
+                ["--urls", "http://127.0.0.1:0", "--MicroAI:DataDirectory=" + data.FullName, "--MicroAI:OllamaModelsDirectory=none", $"--MicroAI:Limits:{key}={value}"]));
             Assert.StartsWith("Invalid configuration", ex.Message, StringComparison.Ordinal);
             Assert.Contains($"MicroAI:Limits:{key}", ex.Message, StringComparison.Ordinal);
         }

@@ -69,7 +69,7 @@ public sealed class NetworkExposureTests
         {
             var invalid = Assert.Throws<InvalidOperationException>(() => MicroAIApp.Build(
             [
-                "--MicroAI:DataDirectory=" + data, "--Logging:LogLevel:Default=None",
+                "--MicroAI:DataDirectory=" + data, "--MicroAI:OllamaModelsDirectory=none", "--Logging:LogLevel:Default=None",
                 "--MicroAI:Security:ApiKeys:0:Hash=plaintext-key", "--MicroAI:Security:MetricsScope=everyone",
             ]));
             Assert.Contains("MicroAI:Security:ApiKeys:0:Hash", invalid.Message);
