@@ -1,6 +1,6 @@
-using MicroAI.Backends;
-using MicroAI.Backends.LlamaCpp;
-using MicroAI.Backends.Onnx;
+using MicroAI.Runtime;
+using MicroAI.Engines.LlamaCpp;
+using MicroAI.Engines.Onnx;
 using MicroAI.ModelRegistry;
 using MicroAI.Server.Endpoints;
 using MicroAI.Server.Generation;

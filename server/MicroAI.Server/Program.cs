@@ -1,4 +1,4 @@
-using MicroAI.Backends.Abstractions;
+using MicroAI.Engines.Abstractions;
 using MicroAI.Server;
 using MicroAI.Server.Cli;
 using MicroAI.Server.Hosting;

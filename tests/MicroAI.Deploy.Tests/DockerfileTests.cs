@@ -97,11 +97,11 @@ public sealed class DockerfileTests
     [Fact]
     public void The_pinned_versions_in_the_images_match_the_build()
     {
-        var targets = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "backends/MicroAI.Backends.LlamaCpp/Native/LlamaNatives.targets"));
+        var targets = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "backends/MicroAI.Engines.LlamaCpp/Native/LlamaNatives.targets"));
         var version = System.Text.RegularExpressions.Regex.Match(targets, "<LlamaCppNpmVersion>([^<]+)<").Groups[1].Value;
         Assert.Contains("NODE_LLAMA_CPP_VERSION=" + version, File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docker", "Dockerfile.jetson")), StringComparison.Ordinal);
 
-        var ortTargets = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "backends/MicroAI.Backends.Onnx/Native/OnnxRuntimeNatives.targets"));
+        var ortTargets = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "backends/MicroAI.Engines.Onnx/Native/OnnxRuntimeNatives.targets"));
         var ort = System.Text.RegularExpressions.Regex.Match(ortTargets, "<OnnxRuntimeNpmVersion>([^<]+)<").Groups[1].Value;
         Assert.Contains($">{ort}</OnnxRuntimeGpuVersion>", File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docker", "cuda", "OnnxRuntimeGpu.csproj")), StringComparison.Ordinal);
     }

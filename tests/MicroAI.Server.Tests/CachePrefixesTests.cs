@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using MicroAI.Backends.Scheduling;
+using MicroAI.Runtime.Scheduling;
 
 namespace MicroAI.Server.Tests;
 

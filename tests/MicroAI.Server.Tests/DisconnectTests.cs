@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using MicroAI.Backends.Scheduling;
+using MicroAI.Runtime.Scheduling;
 using MicroAI.Tests.Shared;
 
 namespace MicroAI.Server.Tests;

@@ -1,7 +1,7 @@
-using MicroAI.Backends;
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.LlamaCpp;
-using MicroAI.Backends.Onnx;
+using MicroAI.Runtime;
+using MicroAI.Engines.Abstractions;
+using MicroAI.Engines.LlamaCpp;
+using MicroAI.Engines.Onnx;
 using MicroAI.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 

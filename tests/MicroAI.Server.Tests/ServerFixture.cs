@@ -1,5 +1,5 @@
 using System.ClientModel;
-using MicroAI.Backends.Models;
+using MicroAI.Runtime.Models;
 using MicroAI.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,4 +1,4 @@
-using MicroAI.Backends.Models;
+using MicroAI.Runtime.Models;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.OpenAI;
@@ -24,7 +24,7 @@ internal static class ApplyTemplateEndpoint
             .Produces(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status404NotFound);
 
-    private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<MicroAI.Backends.EngineOptions> options, IOptions<MicroAI.Server.Limits.RequestLimits> limits) =>
+    private static Task HandleAsync(HttpContext http, IModelHost host, IOptions<MicroAI.Runtime.EngineOptions> options, IOptions<MicroAI.Server.Limits.RequestLimits> limits) =>
         JsonBody.HandleAsync(http, OpenAIJsonContext.Default.ChatCompletionRequest, r =>
             ChatCompletionsMapper.Map(r, limits.Value, options.Value.AllowRequestChatTemplates, out GenerationPlan plan) is { } error ? Task.FromResult<ApiError?>(error) : RespondAsync(http, host, plan));
 

@@ -1,5 +1,5 @@
-using MicroAI.Backends.Models;
-using MicroAI.Backends.Scheduling;
+using MicroAI.Runtime.Models;
+using MicroAI.Runtime.Scheduling;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Endpoints;

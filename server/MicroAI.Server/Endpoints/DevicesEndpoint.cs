@@ -1,4 +1,4 @@
-using MicroAI.Backends.Abstractions;
+using MicroAI.Engines.Abstractions;
 using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Endpoints;

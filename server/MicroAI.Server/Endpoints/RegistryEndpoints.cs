@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Threading.Channels;
-using MicroAI.Backends.Models;
+using MicroAI.Runtime.Models;
 using MicroAI.ModelRegistry;
 using MicroAI.ModelRegistry.Sources;
 using MicroAI.ModelRegistry.Store;

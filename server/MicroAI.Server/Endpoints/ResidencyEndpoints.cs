@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MicroAI.Backends.Models;
+using MicroAI.Runtime.Models;
 using MicroAI.ModelRegistry;
 using MicroAI.Server.Generation;
 using MicroAI.Server.OpenAI;

@@ -1,6 +1,6 @@
 using System.Text.Unicode;
 using System.Text;
-using MicroAI.Backends.Models;
+using MicroAI.Runtime.Models;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.Models;
-using MicroAI.Backends.Scheduling;
-using MicroAI.Backends.ToolCalling;
+using MicroAI.Engines.Abstractions;
+using MicroAI.Runtime.Models;
+using MicroAI.Runtime.Scheduling;
+using MicroAI.TextFormats.ToolCalling;
 
 namespace MicroAI.Server.Generation;
 
@@ -15,7 +15,7 @@ namespace MicroAI.Server.Generation;
 /// cancelled on the way out, so no slot outlives its HTTP request.
 /// </summary>
 internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Observability.MicroAIMetrics metrics,
-    Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> engine, ILogger<GenerationRunner> logger)
+    Microsoft.Extensions.Options.IOptions<MicroAI.Runtime.EngineOptions> engine, ILogger<GenerationRunner> logger)
 {
     private readonly TimeSpan? _timeLimit = engine.Value.RequestTimeoutSeconds > 0 ? TimeSpan.FromSeconds(engine.Value.RequestTimeoutSeconds) : null;
 

@@ -1,6 +1,6 @@
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.Models;
-using MicroAI.Backends.ToolCalling;
+using MicroAI.Engines.Abstractions;
+using MicroAI.Runtime.Models;
+using MicroAI.TextFormats.ToolCalling;
 
 namespace MicroAI.Server.Generation;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MicroAI.Backends.Grammar;
+using MicroAI.TextFormats.Grammar;
 using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 

@@ -1,4 +1,4 @@
-using MicroAI.Backends.Abstractions;
+using MicroAI.Engines.Abstractions;
 using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 

@@ -1,5 +1,5 @@
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.Models;
+using MicroAI.Engines.Abstractions;
+using MicroAI.Runtime.Models;
 using MicroAI.ModelRegistry;
 using Microsoft.Extensions.Options;
 

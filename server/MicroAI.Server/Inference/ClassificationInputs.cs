@@ -1,5 +1,5 @@
 using System.Text;
-using MicroAI.Backends.Abstractions;
+using MicroAI.Engines.Abstractions;
 using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 

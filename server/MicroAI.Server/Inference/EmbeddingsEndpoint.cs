@@ -1,7 +1,7 @@
 using MicroAI.ModelRegistry;
 using System.Buffers.Binary;
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.Models;
+using MicroAI.Engines.Abstractions;
+using MicroAI.Runtime.Models;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;
@@ -119,7 +119,7 @@ internal static class EmbeddingsEndpoint
         if (dimensions >= vector.Length)
             return vector;
         var result = vector[..dimensions];
-        MicroAI.Backends.Embeddings.VectorMath.L2Normalize(result);
+        MicroAI.Engines.Embeddings.VectorMath.L2Normalize(result);
         return result;
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.Models;
+using MicroAI.Engines.Abstractions;
+using MicroAI.Runtime.Models;
 using MicroAI.ModelRegistry;
 using MicroAI.Server.Generation;
 using MicroAI.Server.OpenAI;

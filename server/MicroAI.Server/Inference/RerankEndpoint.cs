@@ -1,6 +1,6 @@
 using MicroAI.ModelRegistry;
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.Models;
+using MicroAI.Engines.Abstractions;
+using MicroAI.Runtime.Models;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
-using MicroAI.Backends.Models;
+using MicroAI.Runtime.Models;
 
 namespace MicroAI.Server.Observability;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.ToolCalling;
+using MicroAI.Engines.Abstractions;
+using MicroAI.TextFormats.ToolCalling;
 
 namespace MicroAI.Server.OpenAI;
 

@@ -41,7 +41,7 @@ public sealed class ModelChangeTests : IAsyncLifetime
 
         var (after, _, text) = await _server.Http.PostJsonAsync("v1/completions", Greedy("story"));
         ErrorResponseTests.AssertError(after, text, HttpStatusCode.NotFound, "model");
-        Assert.DoesNotContain(_server.Services.GetRequiredService<MicroAI.Backends.Models.IModelHost>().Loaded, m => m.Entry.Id.StartsWith("story", StringComparison.Ordinal));
+        Assert.DoesNotContain(_server.Services.GetRequiredService<MicroAI.Runtime.Models.IModelHost>().Loaded, m => m.Entry.Id.StartsWith("story", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public sealed class ModelChangeTests : IAsyncLifetime
     {
         var body = new JsonObject { ["model"] = "story", ["prompt"] = "Once upon a time", ["stream"] = true, ["max_tokens"] = 2000, ["temperature"] = 1, ["seed"] = 5 };
         var streaming = _server.Http.PostStreamAsync("v1/completions", body);
-        var host = _server.Services.GetRequiredService<MicroAI.Backends.Models.IModelHost>();
+        var host = _server.Services.GetRequiredService<MicroAI.Runtime.Models.IModelHost>();
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!host.Loaded.OfType<MicroAI.Backends.Models.LoadedTextModel>().Any(m => m.Scheduler.Stats.GeneratedTokens > 0))
+        while (!host.Loaded.OfType<MicroAI.Runtime.Models.LoadedTextModel>().Any(m => m.Scheduler.Stats.GeneratedTokens > 0))
         {
             Assert.True(DateTime.UtcNow < deadline, "the stream never started generating");
             await Task.Delay(1);

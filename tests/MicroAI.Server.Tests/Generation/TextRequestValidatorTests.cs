@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MicroAI.Backends.Abstractions;
+using MicroAI.Engines.Abstractions;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Limits;
 

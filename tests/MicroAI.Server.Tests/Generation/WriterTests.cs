@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.ToolCalling;
+using MicroAI.Engines.Abstractions;
+using MicroAI.TextFormats.ToolCalling;
 using MicroAI.Server.Generation;
 using MicroAI.Server.OpenAI.ChatCompletions;
 using MicroAI.Server.OpenAI.Completions;

@@ -74,7 +74,7 @@ public sealed class HostileFuzzTests(InferenceServerFixture server, ITestOutputH
         string busy;
         while (true)
         {
-            busy = string.Join(", ", server.ModelHost.Loaded.OfType<MicroAI.Backends.Models.LoadedTextModel>()
+            busy = string.Join(", ", server.ModelHost.Loaded.OfType<MicroAI.Runtime.Models.LoadedTextModel>()
                 .Where(m => m.Scheduler.Stats.ActiveSequences != 0 || m.Scheduler.Stats.QueuedRequests != 0)
                 .Select(m => $"{m.Entry.Id}: {m.Scheduler.Stats.ActiveSequences} busy, {m.Scheduler.Stats.QueuedRequests} queued"));
             if (busy.Length == 0 || DateTime.UtcNow > deadline)

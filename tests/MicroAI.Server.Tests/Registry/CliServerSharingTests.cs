@@ -26,7 +26,7 @@ public sealed class CliServerSharingTests
 /// <summary>
 /// A model the CLI removes from the registry while the server has it loaded. GET /v1/models stops
 /// listing it at once and "name" answers 404, but ModelHost.GetTextModelAsync
-/// (backends/MicroAI.Backends/Models/ModelHost.cs) first looks the requested id up in its cache of
+/// (backends/MicroAI.Runtime/Models/ModelHost.cs) first looks the requested id up in its cache of
 /// loaded models, so "name:tag" keeps being served from the deleted file until a restart (and a
 /// model replaced under the same name keeps its old weights the same way).
 /// </summary>

@@ -113,7 +113,7 @@ public sealed class RegistryApiTests(RegistryApiFixture fixture) : IClassFixture
         var ids = await Server.ModelIdsAsync();
         Assert.DoesNotContain("story:latest", ids);
         Assert.Contains("story2:latest", ids);
-        var host = Server.Services.GetRequiredService<MicroAI.Backends.Models.IModelHost>();
+        var host = Server.Services.GetRequiredService<MicroAI.Runtime.Models.IModelHost>();
         Assert.DoesNotContain(host.Loaded, l => l.Entry.Id == "story:latest");
 
         using var gone = await Http.GetAsync("api/models/story");

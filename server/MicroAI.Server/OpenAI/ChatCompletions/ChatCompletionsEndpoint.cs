@@ -17,7 +17,7 @@ internal static class ChatCompletionsEndpoint
             .Produces(StatusCodes.Status404NotFound)
             .Produces(StatusCodes.Status429TooManyRequests);
 
-    private static async Task HandleAsync(HttpContext http, GenerationRunner runner, Microsoft.Extensions.Options.IOptions<MicroAI.Backends.EngineOptions> options, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
+    private static async Task HandleAsync(HttpContext http, GenerationRunner runner, Microsoft.Extensions.Options.IOptions<MicroAI.Runtime.EngineOptions> options, Microsoft.Extensions.Options.IOptions<MicroAI.Server.Limits.RequestLimits> limits)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, OpenAIJsonContext.Default.ChatCompletionRequest);
         if (error is null && (error = ChatCompletionsMapper.Map(request!, limits.Value, options.Value.AllowRequestChatTemplates, out GenerationPlan plan)) is null)

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using MicroAI.Backends.Abstractions;
+using MicroAI.Engines.Abstractions;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Limits;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using MicroAI.Backends.Abstractions;
+using MicroAI.Engines.Abstractions;
 
 namespace MicroAI.Server.OpenAI.Responses;
 

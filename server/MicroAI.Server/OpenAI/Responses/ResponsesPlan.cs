@@ -1,4 +1,4 @@
-using MicroAI.Backends.Abstractions;
+using MicroAI.Engines.Abstractions;
 
 namespace MicroAI.Server.OpenAI.Responses;
 

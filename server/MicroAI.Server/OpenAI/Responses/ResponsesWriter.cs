@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MicroAI.Backends.Abstractions;
-using MicroAI.Backends.ToolCalling;
+using MicroAI.Engines.Abstractions;
+using MicroAI.TextFormats.ToolCalling;
 using MicroAI.Server.Generation;
 
 namespace MicroAI.Server.OpenAI.Responses;

@@ -1,0 +1,39 @@
+using MicroAI.Engines.Onnx.Native;
+
+namespace MicroAI.Engines.Onnx.Tests;
+
+public sealed class OrtLibraryResolverTests
+{
+    [Fact]
+    public void The_build_puts_the_library_next_to_the_test_assembly()
+    {
+        var path = OrtLibraryResolver.Find(AppContext.BaseDirectory);
+        Assert.NotNull(path);
+        var expected = OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime" : "libonnxruntime.so.1";
+        Assert.StartsWith(expected, Path.GetFileName(path));
+    }
+
+    [Fact]
+    public void A_folder_without_the_library_finds_nothing()
+    {
+        var dir = OnnxTestRuntime.TempFolder();
+        try
+        {
+            Assert.Null(OrtLibraryResolver.Find(dir));
+            Assert.Null(OrtLibraryResolver.Find(Path.Combine(dir, "missing")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_missing_library_message_says_where_it_looked_and_what_to_do()
+    {
+        var message = OrtLibraryResolver.MissingMessage();
+        Assert.Contains(OrtLibraryResolver.NativeDirectory, message);
+        Assert.Contains("onnxruntime-node@1.30.0", message);
+        Assert.Contains("NativeDirectory", message);
+    }
+}
