@@ -1,14 +1,20 @@
-using MicroAI.Runtime;
 using MicroAI.Engines.LlamaCpp;
 using MicroAI.Engines.Onnx;
 using MicroAI.ModelRegistry;
-using MicroAI.Server.Endpoints;
+using MicroAI.Runtime;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
-using MicroAI.Server.Inference;
 using MicroAI.Server.Limits;
+using MicroAI.Server.LlamaServer;
+using MicroAI.Server.Management;
+using MicroAI.Server.Observability;
 using MicroAI.Server.OpenAI.ChatCompletions;
+using MicroAI.Server.OpenAI.Classifications;
 using MicroAI.Server.OpenAI.Completions;
+using MicroAI.Server.OpenAI.Embeddings;
+using MicroAI.Server.OpenAI.Models;
+using MicroAI.Server.OpenAI.Moderations;
+using MicroAI.Server.OpenAI.Rerank;
 using MicroAI.Server.OpenAI.Responses;
 using MicroAI.Server.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -51,7 +57,7 @@ public static class MicroAIApp
         builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
 
-        builder.Services.Configure<Inference.ModerationOptions>(section.GetSection("Moderation"));
+        builder.Services.Configure<ModerationOptions>(section.GetSection("Moderation"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerReadiness>();
         builder.Services.AddMicroAIBackends();

@@ -113,7 +113,7 @@ internal sealed class BatchingScheduler : IGenerationScheduler
             _queue.Enqueue(sequence);
         }
         _wake.Release();
-        return SubmitResult.Ok(new GenerationStream(sequence.Output.Events, sequence.Prompt.Length));
+        return SubmitResult.Ok(new GenerationStream(sequence.Output.Events, sequence.Prompt.Length, () => sequence.Output.Tokens));
     }
 
     private void Loop()

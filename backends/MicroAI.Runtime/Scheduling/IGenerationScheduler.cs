@@ -44,10 +44,13 @@ public readonly struct SubmitResult
 }
 
 /// <summary>The events of one request, in order; the last is Finished or Failed, unless the request was cancelled (then the stream just ends).</summary>
-public sealed class GenerationStream(ChannelReader<GenerationEvent> events, int promptTokens)
+public sealed class GenerationStream(ChannelReader<GenerationEvent> events, int promptTokens, Func<int>? generatedTokens = null)
 {
     public ChannelReader<GenerationEvent> Events { get; } = events;
     public int PromptTokens { get; } = promptTokens;
+
+    /// <summary>Tokens generated so far (any thread); counts a stream cancelled before its Finished event. 0 when the scheduler cannot tell.</summary>
+    public int GeneratedTokens => generatedTokens?.Invoke() ?? 0;
 
     public IAsyncEnumerable<GenerationEvent> ReadAllAsync(CancellationToken cancellationToken) => Events.ReadAllAsync(cancellationToken);
 }

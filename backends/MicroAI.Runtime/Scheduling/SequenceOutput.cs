@@ -22,10 +22,17 @@ internal sealed class SequenceOutput
     private readonly Utf8Assembler _utf8 = new();
     // Logprobs of tokens whose text has not been released yet (UTF-8 assembly, stop-string holdback).
     private List<TokenLogprob>? _pendingLogprobs;
+    private int _tokens;
 
     public SequenceOutput(IEnumerable<string> stops) => _stops = new StopSequenceMatcher(stops);
 
     public ChannelReader<GenerationEvent> Events => _events.Reader;
+
+    /// <summary>
+    /// Tokens appended so far, readable from any thread: what a request cancelled before its
+    /// Finished event still cost (its pieces undercount it: a piece can hold several tokens).
+    /// </summary>
+    public int Tokens => Volatile.Read(ref _tokens);
 
     /// <summary>Records the token's log-probability (and <paramref name="top"/> alternatives); it goes out with the text the token completes.</summary>
     public void AddLogprob(ReadOnlySpan<float> logits, int token, int top, TokenPieces pieces) =>
@@ -34,6 +41,7 @@ internal sealed class SequenceOutput
     /// <summary>Appends a generated token's bytes; true when a stop string has now matched (the sequence ends).</summary>
     public bool Append(ReadOnlySpan<byte> piece)
     {
+        Volatile.Write(ref _tokens, _tokens + 1);
         var text = _utf8.Append(piece);
         if (text.Length == 0)
             return false;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using MicroAI.ModelRegistry.Sources;
 using MicroAI.ModelRegistry.Store;
-using MicroAI.Server.Registry;
 using Spectre.Console;
+using MicroAI.Server.Management;
 
 namespace MicroAI.Server.Cli;
 

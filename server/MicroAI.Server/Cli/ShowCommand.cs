@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MicroAI.ModelRegistry;
-using MicroAI.Server.Registry;
 using Spectre.Console;
+using MicroAI.Server.Management;
 
 namespace MicroAI.Server.Cli;
 

@@ -54,7 +54,7 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
             for (var i = 0; i < streams.Length; i += plan.ChoicesPerPrompt)
                 promptTokens += streams[i].PromptTokens;
             var usage = new RunUsage(promptTokens);
-            accounting = new RunAccounting(time, metrics, started, streams.Length, model.Entry.Id, plan.ChoicesPerPrompt, usage, http.Features.Get<Security.TokenUsage>());
+            accounting = new RunAccounting(time, metrics, started, streams, model.Entry.Id, plan.ChoicesPerPrompt, usage, http.Features.Get<Security.TokenUsage>());
 
             // Tools: the model's output is read back in the format its chat template taught it.
             var tools = plan.Tools is not { } toolPlan ? null

@@ -1,11 +1,12 @@
 using MicroAI.Engines.Abstractions;
+using MicroAI.Runtime.Scheduling;
 
 namespace MicroAI.Server.Generation;
 
 /// <summary>
 /// Metrics and the token budget, fed once per run: timing as text arrives, token counts as each
-/// choice finishes, and on the way out the pieces of choices that never finished (a client that
-/// went away mid-stream still cost those tokens; each piece is at least one token).
+/// choice finishes, and on the way out the tokens of choices that never finished (a client that
+/// went away mid-stream still cost them), as their streams count them.
 /// One instance per run, used by one reader.
 /// </summary>
 internal sealed class RunAccounting
@@ -14,7 +15,7 @@ internal sealed class RunAccounting
     private readonly Observability.MicroAIMetrics _metrics;
     private readonly long _started;
     private readonly long[] _last;
-    private readonly int[] _pieces;
+    private readonly GenerationStream[] _streams;
     private readonly bool[] _done;
     private readonly int _choicesPerPrompt;
     private readonly RunUsage _usage;
@@ -22,13 +23,12 @@ internal sealed class RunAccounting
     private readonly KeyValuePair<string, object?> _model;
     private bool _first = true;
 
-    public RunAccounting(TimeProvider time, Observability.MicroAIMetrics metrics, long started, int choices, string model, int choicesPerPrompt,
+    public RunAccounting(TimeProvider time, Observability.MicroAIMetrics metrics, long started, GenerationStream[] streams, string model, int choicesPerPrompt,
         RunUsage usage, Security.TokenUsage? budget)
     {
-        (_time, _metrics, _started, _choicesPerPrompt, _usage, _budget) = (time, metrics, started, choicesPerPrompt, usage, budget);
-        _last = new long[choices];
-        _pieces = new int[choices];
-        _done = new bool[choices];
+        (_time, _metrics, _started, _streams, _choicesPerPrompt, _usage, _budget) = (time, metrics, started, streams, choicesPerPrompt, usage, budget);
+        _last = new long[streams.Length];
+        _done = new bool[streams.Length];
         _model = new("model", model);
         budget?.Add(usage.PromptTokens);
     }
@@ -47,7 +47,6 @@ internal sealed class RunAccounting
                 if (_last[index] != 0)
                     _metrics.InterTokenLatency.Record(_time.GetElapsedTime(_last[index], now).TotalSeconds, _model);
                 _last[index] = now;
-                _pieces[index]++;
                 break;
             case GenerationEventKind.Finished:
                 _done[index] = true;
@@ -62,7 +61,7 @@ internal sealed class RunAccounting
                 break;
             case GenerationEventKind.Failed:
                 _done[index] = true;
-                CutShort(_pieces[index]);
+                CutShort(index);
                 break;
         }
     }
@@ -75,7 +74,7 @@ internal sealed class RunAccounting
             if (!_done[i])
             {
                 _done[i] = true;
-                CutShort(_pieces[i]);
+                CutShort(i);
             }
         }
     }
@@ -86,11 +85,12 @@ internal sealed class RunAccounting
         _budget?.Add(tokens);
     }
 
-    private void CutShort(int pieces)
+    private void CutShort(int choice)
     {
-        if (pieces == 0)
+        var tokens = _streams[choice].GeneratedTokens;
+        if (tokens == 0)
             return;
-        _metrics.GeneratedTokens.Add(pieces, _model);
-        _budget?.Add(pieces);
+        _metrics.GeneratedTokens.Add(tokens, _model);
+        _budget?.Add(tokens);
     }
 }

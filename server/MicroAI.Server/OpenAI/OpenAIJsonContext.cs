@@ -1,4 +1,9 @@
 using System.Text.Json.Serialization;
+using MicroAI.Server.LlamaServer;
+using MicroAI.Server.OpenAI.Classifications;
+using MicroAI.Server.OpenAI.Embeddings;
+using MicroAI.Server.OpenAI.Moderations;
+using MicroAI.Server.OpenAI.Rerank;
 
 namespace MicroAI.Server.OpenAI;
 

@@ -24,6 +24,23 @@ public sealed class BatchingSchedulerCancellationTests
     }
 
     [Fact]
+    public async Task A_cancelled_stream_still_counts_the_tokens_it_generated()
+    {
+        await using var h = new SchedulerHarness(slots: 1, slotContext: 1_000_000);
+        using var cts = new CancellationTokenSource();
+        var stream = h.Start(SchedulerHarness.Request([5, 6]), cts.Token);
+        var first = await stream.NextAsync();
+
+        await cts.CancelAsync();
+        var rest = await stream.CollectAsync();
+        await SchedulerHarness.Eventually(() => h.Scheduler.Stats.ActiveSequences == 0, "the cancelled sequence left its slot");
+
+        // No Finished event carries usage for a cancelled request: the stream's own count is what it cost.
+        Assert.DoesNotContain(rest, e => e.Kind == GenerationEventKind.Finished);
+        Assert.Equal(first.Text!.Length + rest.Text().Length, stream.GeneratedTokens);
+    }
+
+    [Fact]
     public async Task A_queued_request_gets_the_slot_of_a_cancelled_one()
     {
         await using var h = new SchedulerHarness(slots: 1, slotContext: 1_000_000);

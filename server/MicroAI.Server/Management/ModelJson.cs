@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MicroAI.ModelRegistry;
 
-namespace MicroAI.Server.Registry;
+namespace MicroAI.Server.Management;
 
 /// <summary>
 /// One JSON shape for "what this model is", used by GET /v1/models (under "metadata"),

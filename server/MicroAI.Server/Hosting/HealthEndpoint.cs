@@ -1,7 +1,7 @@
 using MicroAI.Server.Hosting;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.Hosting;
 
 /// <summary>GET /health: 200 once the default model is loaded (or none is configured), 503 while loading.</summary>
 internal static class HealthEndpoint

@@ -1,7 +1,7 @@
 using MicroAI.Engines.Abstractions;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.Management;
 
 /// <summary>GET /api/devices: the engines and the compute devices each found (ggml: CPU, CUDA, Vulkan, Metal; ONNX Runtime: its execution providers).</summary>
 internal static class DevicesEndpoint

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.OpenAI;
+namespace MicroAI.Server.OpenAI.Classifications;
 
 /// <summary>POST /v1/classifications body (MicroAI's own endpoint; no OpenAI equivalent).</summary>
 public sealed class ClassificationRequest

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.OpenAI;
+namespace MicroAI.Server.LlamaServer;
 
 /// <summary>POST /tokenize body, as llama-server takes it (plus an optional model).</summary>
 public sealed class TokenizeRequest

@@ -3,10 +3,9 @@ using MicroAI.Runtime.Models;
 using MicroAI.ModelRegistry;
 using MicroAI.Server.Generation;
 using MicroAI.Server.OpenAI;
-using MicroAI.Server.Registry;
 using MicroAI.Server.Security;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.Management;
 
 /// <summary>
 /// Which models are in memory, and loading or unloading one on purpose (Ollama's /api/ps, and what

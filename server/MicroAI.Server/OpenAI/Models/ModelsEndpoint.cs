@@ -2,9 +2,9 @@ using System.Text.Json;
 using MicroAI.Runtime.Models;
 using MicroAI.ModelRegistry;
 using MicroAI.Server.OpenAI;
-using MicroAI.Server.Registry;
+using MicroAI.Server.Management;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.OpenAI.Models;
 
 /// <summary>GET /v1/models and GET /v1/models/{id}</summary>
 internal static class ModelsEndpoint

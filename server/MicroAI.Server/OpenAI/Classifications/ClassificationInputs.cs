@@ -3,7 +3,7 @@ using MicroAI.Engines.Abstractions;
 using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Inference;
+namespace MicroAI.Server.OpenAI.Classifications;
 
 /// <summary>Request items → engine inputs of the kind the model reads; a wrong kind is a 400 that says what the model accepts.</summary>
 internal static class ClassificationInputs

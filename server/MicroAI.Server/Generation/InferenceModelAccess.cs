@@ -5,7 +5,7 @@ using MicroAI.ModelRegistry;
 using MicroAI.Server.Generation;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Inference;
+namespace MicroAI.Server.Generation;
 
 /// <summary>
 /// Resolves the model of a whole-request endpoint (embeddings, classifications, moderations,

@@ -6,10 +6,9 @@ using MicroAI.ModelRegistry;
 using MicroAI.ModelRegistry.Sources;
 using MicroAI.ModelRegistry.Store;
 using MicroAI.Server.OpenAI;
-using MicroAI.Server.Registry;
 using MicroAI.Server.Security;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.Management;
 
 /// <summary>
 /// Registry management under /api (kept apart from the OpenAI routes so it can be protected on

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.OpenAI;
+namespace MicroAI.Server.OpenAI.Embeddings;
 
 /// <summary>POST /v1/embeddings body.</summary>
 public sealed class EmbeddingRequest

@@ -6,7 +6,7 @@ using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.LlamaServer;
 
 /// <summary>
 /// POST /tokenize and /detokenize, in llama-server's shapes: <c>{"content", "add_special",

@@ -2,7 +2,7 @@ using MicroAI.Runtime.Models;
 using MicroAI.Runtime.Scheduling;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.Management;
 
 /// <summary>
 /// GET /api/cache/prefixes: for each loaded text model, the hashes of the token prefixes this

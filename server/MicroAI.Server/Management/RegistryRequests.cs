@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.Registry;
+namespace MicroAI.Server.Management;
 
 /// <summary>POST /api/pull</summary>
 public sealed class PullApiRequest

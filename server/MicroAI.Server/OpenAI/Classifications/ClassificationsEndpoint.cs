@@ -7,7 +7,7 @@ using MicroAI.Server.Limits;
 using MicroAI.Server.Observability;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Inference;
+namespace MicroAI.Server.OpenAI.Classifications;
 
 /// <summary>
 /// POST /v1/classifications: labels with scores for text, content bytes or images, from any model

@@ -6,7 +6,7 @@ using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Inference;
+namespace MicroAI.Server.OpenAI.Rerank;
 
 /// <summary>
 /// POST /v1/rerank (also /rerank, /v1/reranking and /reranking, as llama-server answers): scores

@@ -8,7 +8,7 @@ using MicroAI.Server.Limits;
 using MicroAI.Server.Observability;
 using MicroAI.Server.OpenAI;
 
-namespace MicroAI.Server.Inference;
+namespace MicroAI.Server.OpenAI.Embeddings;
 
 /// <summary>POST /v1/embeddings: OpenAI's embeddings, served by any model with the "embeddings" capability.</summary>
 internal static class EmbeddingsEndpoint

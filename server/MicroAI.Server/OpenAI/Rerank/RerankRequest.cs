@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.OpenAI;
+namespace MicroAI.Server.OpenAI.Rerank;
 
 /// <summary>POST /v1/rerank body, in the Jina/Cohere shape llama-server, vLLM and LocalAI accept.</summary>
 public sealed class RerankRequest

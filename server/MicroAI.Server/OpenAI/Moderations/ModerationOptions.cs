@@ -1,4 +1,4 @@
-namespace MicroAI.Server.Inference;
+namespace MicroAI.Server.OpenAI.Moderations;
 
 /// <summary>
 /// MicroAI:Moderation — which text classifier answers /v1/moderations and how its labels map to

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MicroAI.Server.OpenAI;
+namespace MicroAI.Server.OpenAI.Moderations;
 
 /// <summary>POST /v1/moderations body: <c>input</c> is a string, an array of strings, or an array of <c>{"type":"text","text":…}</c> parts.</summary>
 public sealed class ModerationRequest

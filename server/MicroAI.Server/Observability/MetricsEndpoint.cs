@@ -1,6 +1,6 @@
 using MicroAI.Server.Observability;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.Observability;
 
 /// <summary>GET /metrics (Prometheus text format) and the request counter behind it.</summary>
 internal static class MetricsEndpoint

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MicroAI.ModelRegistry.Sources;
 
-namespace MicroAI.Server.Registry;
+namespace MicroAI.Server.Management;
 
 /// <summary>One pull progress line, the same for `pull --json` and POST /api/pull.</summary>
 internal static class PullProgressJson

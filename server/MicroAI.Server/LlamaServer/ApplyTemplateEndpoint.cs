@@ -5,7 +5,7 @@ using MicroAI.Server.OpenAI;
 using MicroAI.Server.OpenAI.ChatCompletions;
 using Microsoft.Extensions.Options;
 
-namespace MicroAI.Server.Endpoints;
+namespace MicroAI.Server.LlamaServer;
 
 /// <summary>
 /// POST /apply-template (as llama-server has): the prompt a chat request would send to the model,

@@ -6,8 +6,9 @@ using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;
 using MicroAI.Server.OpenAI;
 using Microsoft.Extensions.Options;
+using MicroAI.Server.OpenAI.Classifications;
 
-namespace MicroAI.Server.Inference;
+namespace MicroAI.Server.OpenAI.Moderations;
 
 /// <summary>
 /// POST /v1/moderations in OpenAI's response shape, answered by a text classifier whose labels are
