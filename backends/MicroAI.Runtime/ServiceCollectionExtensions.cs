@@ -8,7 +8,7 @@ namespace MicroAI.Runtime;
 public static class ServiceCollectionExtensions
 {
     /// <summary>Registers the model catalog and host; engines register themselves as IModelEngine.</summary>
-    public static IServiceCollection AddMicroAIBackends(this IServiceCollection services)
+    public static IServiceCollection AddMicroAIRuntime(this IServiceCollection services)
     {
         services.TryAddSingleton<IModelCatalog, ModelCatalog>();
         services.TryAddSingleton<IModelHost, ModelHost>();

@@ -60,7 +60,7 @@ public static class MicroAIApp
         builder.Services.Configure<ModerationOptions>(section.GetSection("Moderation"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerReadiness>();
-        builder.Services.AddMicroAIBackends();
+        builder.Services.AddMicroAIRuntime();
         // The engines, one line each: the model host asks them in this order which can serve a model.
         builder.Services.AddLlamaCppEngine();
         builder.Services.AddOnnxEngine(o => section.GetSection("Onnx").Bind(o));

@@ -12,7 +12,7 @@ namespace MicroAI.Server.Tests;
 /// Limits: neither test model emits a valid multi-byte character spread over several byte-fallback
 /// tokens in practice (measured: ~0.5% of tiny's tokens are byte tokens, never forming a valid
 /// sequence; stories260K writes ASCII plus single-token curly quotes), so joining such bytes across
-/// tokens (Utf8Assembler) is covered by the backends' unit tests, not here. What these tests pin
+/// tokens (Utf8Assembler) is covered by the runtime's unit tests, not here. What these tests pin
 /// down is the server's part: strict UTF-8 on the wire, whole characters per chunk, streamed text
 /// identical to the non-streamed text, and non-ASCII (including astral-plane) input round-tripping.
 /// </para>

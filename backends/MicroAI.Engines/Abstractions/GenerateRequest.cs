@@ -2,7 +2,7 @@ namespace MicroAI.Engines.Abstractions;
 
 /// <summary>
 /// An engine-neutral generation request: what the protocol layer asks of a text model once the
-/// OpenAI DTO has been parsed and validated. Either <see cref="Prompt"/> or <see cref="Messages"/> is set.
+/// protocol's request has been parsed and validated (Generation/TextRequestValidator in the server). Either <see cref="Prompt"/> or <see cref="Messages"/> is set.
 /// </summary>
 public sealed record GenerateRequest
 {

@@ -21,7 +21,7 @@ public enum GenerationErrorCode
 }
 
 /// <summary>
-/// An error returned (not thrown) by the backends. <see cref="Part"/> names the part of the request at fault.
+/// An error returned (not thrown) by an engine or the runtime. <see cref="Part"/> names the part of the request at fault.
 /// </summary>
 public sealed record GenerationError(GenerationErrorCode Code, string Message, RequestPart? Part = null)
 {

@@ -16,7 +16,7 @@ internal sealed class Llama3ToolCallParser(IToolCallIdGenerator ids) : IToolCall
     private const string PythonTag = "<|python_tag|>";
     private static readonly string[] Markers = [PythonTag];
 
-    // End-of-message tokens can reach us when the backend renders special tokens; they are not content.
+    // End-of-message tokens can reach us when the engine renders special tokens; they are not content.
     private static readonly string[] EndTokens = ["<|eom_id|>", "<|eot_id|>"];
 
     public ToolCallFormat Format => ToolCallFormat.Llama3;

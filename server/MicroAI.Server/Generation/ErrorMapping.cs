@@ -4,7 +4,7 @@ using MicroAI.Server.OpenAI;
 
 namespace MicroAI.Server.Generation;
 
-/// <summary>Backend errors → OpenAI errors with the right status.</summary>
+/// <summary>Engine and runtime errors → OpenAI errors with the right status.</summary>
 internal static class ErrorMapping
 {
     public static ApiError ToApiError(this GenerationError e) => ToApiError(e.Code, e.Message, ParamOf(e.Part));

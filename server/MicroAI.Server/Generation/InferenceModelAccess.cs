@@ -9,7 +9,7 @@ namespace MicroAI.Server.Generation;
 
 /// <summary>
 /// Resolves the model of a whole-request endpoint (embeddings, classifications, moderations,
-/// rerank) with its lease, and maps backend errors to OpenAI errors.
+/// rerank) with its lease, and maps engine errors to OpenAI errors.
 /// </summary>
 internal static class InferenceModelAccess
 {

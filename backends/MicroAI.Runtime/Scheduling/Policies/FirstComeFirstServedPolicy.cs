@@ -5,6 +5,7 @@ namespace MicroAI.Runtime.Scheduling.Policies;
 /// shares the longest prefix with its prompt (<see cref="LongestPrefixSlot"/>). No request waits
 /// behind a later one, whatever its length.
 /// </summary>
+[SchedulingPolicy(Name)]
 internal sealed class FirstComeFirstServedPolicy : ISchedulingPolicy
 {
     public const string Name = "first-come-first-served";

@@ -9,6 +9,7 @@ namespace MicroAI.Runtime.Scheduling.Policies;
 /// that many admissions, plus one for each older request that hit the bound before it.
 /// Slots are chosen as by the default policy (<see cref="LongestPrefixSlot"/>).
 /// </summary>
+[SchedulingPolicy(Name)]
 internal sealed class ShortestPromptFirstPolicy : ISchedulingPolicy
 {
     public const string Name = "shortest-prompt-first";
