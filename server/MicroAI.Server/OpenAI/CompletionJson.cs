@@ -55,6 +55,20 @@ public static class CompletionJson
         w.WriteEndObject();
     }
 
+    /// <summary>A run's token counts as both completion routes report them.</summary>
+    internal static UsageFigures Usage(Generation.GenerationRun run) => new(run.Usage.PromptTokens, run.Usage.CompletionTokens, run.Usage.CachedTokens);
+
+    /// <summary>How both completion routes end a stream: the usage chunk when asked for (stream_options.include_usage), then [DONE].</summary>
+    internal static async Task EndStreamAsync(SseWriter sse, ResponseHeader header, Generation.GenerationRun run, bool includeUsage, CancellationToken ct)
+    {
+        if (includeUsage)
+        {
+            WriteUsageChunk(sse.BeginData(), header, Usage(run));
+            await sse.EndDataAsync(ct);
+        }
+        await sse.WriteDoneAsync(ct);
+    }
+
     public static void WriteUsageChunk(Utf8JsonWriter w, in ResponseHeader h, in UsageFigures usage)
     {
         w.WriteStartObject();

@@ -51,7 +51,7 @@ internal sealed class ChatCompletionsWriter(bool stream, bool includeUsage) : IG
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         using (var w = JsonOutput.CreateWriter(response.BodyWriter))
-            CompletionJson.WriteResponse(w, Header(run), choices, Usage(run));
+            CompletionJson.WriteResponse(w, Header(run), choices, CompletionJson.Usage(run));
         await response.BodyWriter.FlushAsync(ct);
     }
 
@@ -92,13 +92,6 @@ internal sealed class ChatCompletionsWriter(bool stream, bool includeUsage) : IG
         }
         ct.ThrowIfCancellationRequested();
 
-        if (includeUsage)
-        {
-            CompletionJson.WriteUsageChunk(sse.BeginData(), header, Usage(run));
-            await sse.EndDataAsync(ct);
-        }
-        await sse.WriteDoneAsync(ct);
+        await CompletionJson.EndStreamAsync(sse, header, run, includeUsage, ct);
     }
-
-    private static UsageFigures Usage(GenerationRun run) => new(run.Usage.PromptTokens, run.Usage.CompletionTokens, run.Usage.CachedTokens);
 }

@@ -50,7 +50,7 @@ internal sealed class CompletionsWriter(bool stream, bool includeUsage, IReadOnl
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         using (var w = JsonOutput.CreateWriter(response.BodyWriter))
-            CompletionJson.WriteResponse(w, Header(run), choices, Usage(run));
+            CompletionJson.WriteResponse(w, Header(run), choices, CompletionJson.Usage(run));
         await response.BodyWriter.FlushAsync(ct);
     }
 
@@ -90,13 +90,6 @@ internal sealed class CompletionsWriter(bool stream, bool includeUsage, IReadOnl
         }
         ct.ThrowIfCancellationRequested();
 
-        if (includeUsage)
-        {
-            CompletionJson.WriteUsageChunk(sse.BeginData(), header, Usage(run));
-            await sse.EndDataAsync(ct);
-        }
-        await sse.WriteDoneAsync(ct);
+        await CompletionJson.EndStreamAsync(sse, header, run, includeUsage, ct);
     }
-
-    private static UsageFigures Usage(GenerationRun run) => new(run.Usage.PromptTokens, run.Usage.CompletionTokens, run.Usage.CachedTokens);
 }
