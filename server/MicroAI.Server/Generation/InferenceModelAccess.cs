@@ -18,7 +18,7 @@ internal static class InferenceModelAccess
         IModelHost host, string? model, ModelCapability capability, JsonElement? keepAliveValue, CancellationToken cancellationToken)
         where T : class, IInferenceModel
     {
-        if (SamplingMapper.MapKeepAlive(keepAliveValue, out var keepAlive) is { } keepAliveError)
+        if (SamplingRules.MapKeepAlive(keepAliveValue, out var keepAlive) is { } keepAliveError)
             return (null, null, default, keepAliveError);
         var lookup = await host.GetInferenceModelAsync(model, capability, keepAlive, cancellationToken);
         if (lookup.Model is null)

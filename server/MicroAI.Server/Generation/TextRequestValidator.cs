@@ -27,15 +27,15 @@ internal static class TextRequestValidator
             return ApiError.BadRequest($"Invalid '{r.LogprobsParam}': {r.Logprobs}. Expected a value between 0 and {MaxTopLogprobs}.", r.LogprobsParam);
         if (!string.IsNullOrEmpty(r.Suffix) && r.Prompts is { } prompts && prompts.Any(p => p.Text is null))
             return ApiError.BadRequest("'suffix' needs text prompts (fill-in-the-middle tokenizes both sides itself).", "suffix");
-        if (StructuredOutputMapper.Map(r.Format, limits, out var grammar) is { } formatError)
+        if (OutputFormatRules.Map(r.Format, limits, out var grammar) is { } formatError)
             return formatError;
-        if (ToolsMapper.Map(r.Tools ?? [], r.ToolChoice, r.ParallelToolCalls, limits, out var tools) is { } toolsError)
+        if (ToolRules.Map(r.Tools ?? [], r.ToolChoice, r.ParallelToolCalls, limits, out var tools) is { } toolsError)
             return toolsError;
-        if (SamplingMapper.MapLogitBias(r.LogitBias, out var logitBias) is { } biasError)
+        if (SamplingRules.MapLogitBias(r.LogitBias, out var logitBias) is { } biasError)
             return biasError;
         if (r.Grammar is { Length: > MaxGrammarChars })
             return ApiError.BadRequest($"'grammar' has {r.Grammar.Length} characters; at most {MaxGrammarChars} are allowed.", "grammar");
-        if (SamplingMapper.Map(r.Temperature, r.TopP, r.PresencePenalty, r.FrequencyPenalty, r.Seed,
+        if (SamplingRules.Map(r.Temperature, r.TopP, r.PresencePenalty, r.FrequencyPenalty, r.Seed,
                 r.TopK, r.MinP, r.RepeatPenalty, r.RepeatLastN, out var sampling) is { } samplingError)
             return samplingError;
 
@@ -57,7 +57,7 @@ internal static class TextRequestValidator
         var n = r.N ?? 1;
         if (n < 1)
             return ApiError.BadRequest($"Invalid 'n': {n}. Expected a value between 1 and {limits.MaxChoices}.", "n");
-        if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
+        if (SamplingRules.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } keepAliveError)
             return keepAliveError;
 
         plan = new GenerationPlan

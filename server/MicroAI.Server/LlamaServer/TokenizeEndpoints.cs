@@ -106,7 +106,7 @@ internal static class TokenizeEndpoints
 
     private static async Task<ApiError?> WithModelAsync(HttpContext http, IModelHost host, string? model, System.Text.Json.JsonElement? keepAliveValue, Func<LoadedTextModel, Task> respond)
     {
-        if (SamplingMapper.MapKeepAlive(keepAliveValue, out var keepAlive) is { } keepAliveError)
+        if (SamplingRules.MapKeepAlive(keepAliveValue, out var keepAlive) is { } keepAliveError)
             return keepAliveError;
         var lookup = await host.GetTextModelAsync(model, keepAlive, http.RequestAborted);
         if (lookup.Model is not { } loaded)

@@ -39,7 +39,7 @@ internal static class ResidencyEndpoints
         {
             if (string.IsNullOrWhiteSpace(r.Model))
                 return ApiError.Missing("model");
-            if (SamplingMapper.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } invalid)
+            if (SamplingRules.MapKeepAlive(r.KeepAlive, out var keepAlive) is { } invalid)
                 return invalid;
             http.Items[AuditLog.TargetItem] = r.Model;
             if (catalog.Find(r.Model) is not { } entry)

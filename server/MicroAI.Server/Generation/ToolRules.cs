@@ -13,7 +13,7 @@ internal sealed record ToolPlan(IReadOnlyList<JsonElement> Tools, IReadOnlyList<
 /// Validates the tools a protocol's mapper found (OpenAI's rules: names, parameter schemas and their
 /// limits, tool_choice against the names) and plans their use.
 /// </summary>
-internal static partial class ToolsMapper
+internal static partial class ToolRules
 {
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
     private static partial Regex FunctionName();
@@ -45,7 +45,7 @@ internal static partial class ToolsMapper
         string? forced = null;
         if (choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
         {
-            if (StructuredOutputMapper.ForcedToolCall(tools, choice.Name, out forced) is { } grammarError)
+            if (OutputFormatRules.ForcedToolCall(tools, choice.Name, out forced) is { } grammarError)
                 return grammarError;
         }
         plan = new ToolPlan(tools.Select(t => t.Definition).ToList(), names, parallel ?? true, forced);

@@ -5,7 +5,7 @@ using MicroAI.Server.OpenAI;
 namespace MicroAI.Server.Generation;
 
 /// <summary>Validates the sampling fields every protocol shares (OpenAI ranges plus llama-server's extras) and keep_alive.</summary>
-internal static class SamplingMapper
+internal static class SamplingRules
 {
     public static ApiError? Map(float? temperature, float? topP, float? presence, float? frequency, long? seed,
         int? topK, float? minP, float? repeatPenalty, int? repeatLastN, out SamplingRequest sampling)

@@ -9,7 +9,7 @@ namespace MicroAI.Server.Generation;
 /// Structured outputs: a JSON answer (json_object / json_schema), and forced tool calls,
 /// become a GBNF grammar that constrains every sampled token, so the answer parses.
 /// </summary>
-internal static class StructuredOutputMapper
+internal static class OutputFormatRules
 {
     /// <summary>Whitespace runs allowed between JSON tokens: enough for indented JSON, too little for a small model to loop on.</summary>
     private static readonly JsonGrammarOptions s_options = new() { MaxWhitespace = 4 };
