@@ -85,7 +85,7 @@ internal sealed class LlamaCppEngine(IOptions<EngineOptions> options, ILoggerFac
                 : manifestPooling is null or "none" or "unspecified" ? LlamaSequenceRunner.PoolingMean
                 : -1;
             var tokens = options.Value.ResolveContextTokens(entry.Settings.ContextSize, model.Info.TrainingContextLength);
-            var threads = options.Value.Threads > 0 ? options.Value.Threads : Environment.ProcessorCount;
+            var threads = options.Value.ResolveThreads();
             var runner = new LlamaSequenceRunner(model, pooling, tokens, EmbeddingSequences, threads, _logger);
             // Models made for embedding (an encoder, or a pooling type in their metadata) follow the
             // sentence-transformers convention of unit vectors; a decoder's mean is returned as is.

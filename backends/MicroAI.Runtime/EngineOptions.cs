@@ -64,6 +64,9 @@ public sealed class EngineOptions
         return (int)Math.Min(trainingContext is > 0 ? trainingContext.Value : DefaultContextTokens, DefaultContextTokens);
     }
 
+    /// <summary>Decode threads: <see cref="Threads"/>, or every core when it is 0.</summary>
+    public int ResolveThreads() => Threads > 0 ? Threads : Environment.ProcessorCount;
+
     public long ResolveMemoryBudgetBytes() =>
         MemoryBudgetMiB > 0 ? MemoryBudgetMiB << 20 : (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.9);
 

@@ -210,7 +210,7 @@ internal sealed class ModelHost : IModelHost
         try
         {
             var (context, slots) = ContextOf(entry, model.Info.TrainingContextLength);
-            var threads = _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount;
+            var threads = _options.ResolveThreads();
             var decoderOptions = new DecoderOptions(slots, context, _options.BatchSize, threads);
             var decoder = model.CreateDecoder(decoderOptions);
             var scheduler = new BatchingScheduler(model, decoder, new SchedulerOptions { MaxQueuedRequests = _options.MaxQueuedRequests, PromptCacheBytes = (long)_options.PromptCacheMiB << 20, PrefillChunkTokens = _options.PrefillChunkTokens, Policy = _options.SchedulingPolicy },
