@@ -64,13 +64,18 @@ public sealed class BatchingSchedulerChunkedPrefillTests
         // llama.cpp cuts a batch over per-slot KV streams into micro-batches of consecutive sequence
         // ids, one pass over the weights each: [0, 2, 1, 1, 1] takes three passes, [0, 1, 1, 1, 2] two.
         await using var h = new SchedulerHarness(slots: 3, batchCapacity: 64, prefillChunkTokens: 4);
-        await h.Start(SchedulerHarness.Request([30, 31, 32], maxTokens: 1)).CollectAsync(); // leaves its tokens in slot 0
+        // The three requests below must reach the scheduler together: it is held in the decode of a
+        // first request (which then leaves its tokens in slot 0) while they are submitted, so it
+        // cannot start a step with only the first of them.
         h.Decoder.Pause();
+        var opener = h.Start(SchedulerHarness.Request([30, 31, 32], maxTokens: 1));
+        await SchedulerHarness.Eventually(() => h.Decoder.BatchCount > 0, "the scheduler is in its first decode");
         var first = h.Start(SchedulerHarness.Request([10, 11], maxTokens: 40)); // the empty slot 1
         var second = h.Start(SchedulerHarness.Request([20, 21], maxTokens: 40)); // the empty slot 2
         int[] prompt = [.. Enumerable.Range(100, 10)];
         var late = h.Start(SchedulerHarness.Request(prompt, maxTokens: 1)); // slot 0, below the two
         h.Decoder.Resume();
+        await opener.CollectAsync();
         await late.CollectAsync();
         await first.CollectAsync();
         await second.CollectAsync();
