@@ -1,10 +1,14 @@
 using System.Text.Json;
+using MicroAI.Server.Anthropic;
+using MicroAI.Server.Hosting;
+using MicroAI.Server.Ollama;
 
 namespace MicroAI.Server.OpenAI;
 
 /// <summary>
-/// An error in OpenAI's shape: <c>{"error":{"message","type","param","code"}}</c> with its HTTP status.
-/// Endpoints return these; nothing on the request path throws for a client mistake.
+/// An error with its HTTP status, in OpenAI's terms (<c>{"error":{"message","type","param","code"}}</c>).
+/// Endpoints return these; nothing on the request path throws for a client mistake. A whole-response
+/// error is written in the shape of the protocol the request's path belongs to (<see cref="ErrorShapes"/>).
 /// </summary>
 public sealed record ApiError(int Status, string Message, string Type, string? Param, string? Code)
 {
@@ -44,7 +48,7 @@ public sealed record ApiError(int Status, string Message, string Type, string? P
         writer.WriteEndObject();
     }
 
-    /// <summary>Writes the error as the whole JSON response.</summary>
+    /// <summary>Writes the error as the whole JSON response, in the shape of the request's protocol.</summary>
     public async Task WriteResponseAsync(HttpResponse response)
     {
         response.StatusCode = Status;
@@ -52,7 +56,14 @@ public sealed record ApiError(int Status, string Message, string Type, string? P
         if (Status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable && response.Headers.RetryAfter.Count == 0) // a limiter may have set a longer wait
             response.Headers.RetryAfter = "1";
         using (var writer = JsonOutput.CreateWriter(response.BodyWriter))
-            WriteTo(writer);
+        {
+            switch (ErrorShapes.Of(response.HttpContext))
+            {
+                case ErrorShape.Ollama: OllamaError.Write(writer, this); break;
+                case ErrorShape.Anthropic: AnthropicError.Write(writer, this); break;
+                default: WriteTo(writer); break;
+            }
+        }
         await response.BodyWriter.FlushAsync(response.HttpContext.RequestAborted);
     }
 
