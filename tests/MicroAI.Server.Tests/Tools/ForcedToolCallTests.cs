@@ -43,6 +43,49 @@ public sealed class ForcedToolCallTests(ToolCallingServerFixture server, ITestOu
         Assert.True(completed >= 15, $"{completed} of 20 forced calls completed with valid arguments");
     }
 
+    [Fact]
+    public async Task A_forced_call_cut_by_max_tokens_is_length_with_its_text_and_no_tool_calls()
+    {
+        var (_, cut, text) = await server.Http.PostJsonAsync("v1/chat/completions", Request(seed: 1, maxTokens: 5));
+        var streamed = await server.Http.PostStreamAsync("v1/chat/completions", JsonNode.Parse(Request(seed: 1, maxTokens: 5, stream: true))!);
+
+        var choice = cut!["choices"]![0]!;
+        Assert.True("length" == (string?)choice["finish_reason"], text);
+        Assert.Null(choice["message"]!["tool_calls"]);
+        var content = (string?)choice["message"]!["content"];
+        Assert.StartsWith("{", content);
+        Assert.Equal(content, streamed.JoinedText());
+        Assert.DoesNotContain(streamed.Chunks, c => c["choices"]![0]!["delta"]?["tool_calls"] is not null);
+        Assert.Equal("length", (string?)streamed.Chunks.Last(c => c["choices"]!.AsArray().Count > 0)["choices"]![0]!["finish_reason"]);
+    }
+
+    [Fact]
+    public async Task A_forced_call_whose_json_closed_on_the_last_allowed_token_is_still_length_and_text()
+    {
+        // The same seed twice: first with room, to learn how many tokens the whole call takes (the
+        // end-of-generation token is not counted), then with exactly that many, so the limit falls
+        // after the closing brace but before the model ended its turn.
+        var (_, whole, wholeText) = await server.Http.PostJsonAsync("v1/chat/completions", Request(seed: 1, maxTokens: 200));
+        Assert.True("tool_calls" == (string?)whole!["choices"]![0]!["finish_reason"], wholeText);
+        var tokens = (int)whole["usage"]!["completion_tokens"]!;
+
+        var (_, cut, text) = await server.Http.PostJsonAsync("v1/chat/completions", Request(seed: 1, maxTokens: tokens));
+        var streamed = await server.Http.PostStreamAsync("v1/chat/completions", JsonNode.Parse(Request(seed: 1, maxTokens: tokens, stream: true))!);
+
+        var choice = cut!["choices"]![0]!;
+        Assert.True("length" == (string?)choice["finish_reason"], text);
+        Assert.Null(choice["message"]!["tool_calls"]);
+        using var call = JsonDocument.Parse((string)choice["message"]!["content"]!);
+        Assert.Equal("get_weather", call.RootElement.GetProperty("name").GetString());
+        Assert.DoesNotContain(streamed.Chunks, c => c["choices"]!.AsArray().Any(x => x!["delta"]?["tool_calls"] is not null));
+        Assert.Equal((string?)choice["message"]!["content"], streamed.JoinedText());
+    }
+
+    private static string Request(int seed, int maxTokens, bool stream = false) => $$$"""
+        {"model":"{{{ToolCallingServerFixture.Model}}}","tools":[{{{WeatherTool}}}],"tool_choice":{"type":"function","function":{"name":"get_weather"}},
+         "messages":[{"role":"user","content":"What is the weather in Paris?"}],"max_tokens":{{{maxTokens}}},"seed":{{{seed}}},"stream":{{{(stream ? "true" : "false")}}}}
+        """;
+
     /// <summary>The declared schema, checked by hand: city a string, unit one of its enum, nothing else.</summary>
     private static bool MatchesSchema(string? arguments)
     {
