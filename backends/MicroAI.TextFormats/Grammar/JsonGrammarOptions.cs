@@ -9,17 +9,12 @@ public sealed record JsonGrammarOptions
     public static JsonGrammarOptions Default { get; } = new();
 
     /// <summary>
-    /// OpenAI's <c>strict</c> flag: an object schema without <c>additionalProperties</c> then allows
-    /// no extra keys (strict mode's rule). Off, an absent <c>additionalProperties</c> means what JSON
-    /// Schema says: any extra key is allowed.
+    /// Whitespace between JSON tokens, bounded as llama.cpp's converter bounds it: none, one space,
+    /// or a line break followed by at most this many spaces or tabs of indentation (llama.cpp allows
+    /// 20; its <c>SPACE_RULE</c>). One space at most on a line matters for small models: allowed
+    /// runs of spaces, they spend their budget padding between tokens. 0 forces compact JSON.
     /// </summary>
-    public bool Strict { get; init; }
-
-    /// <summary>
-    /// Longest whitespace run allowed between JSON tokens (spaces/tabs, optionally after one newline).
-    /// Bounded so a small model cannot spend its whole budget on indentation; 0 forces compact JSON.
-    /// </summary>
-    public int MaxWhitespace { get; init; } = 16;
+    public int MaxWhitespace { get; init; } = 20;
 
     /// <summary>Deepest schema nesting (subschemas within subschemas, $ref hops included).</summary>
     public int MaxDepth { get; init; } = 64;

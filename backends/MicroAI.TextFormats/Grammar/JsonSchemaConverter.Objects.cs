@@ -84,7 +84,7 @@ internal sealed partial class JsonSchemaConverter
 
             if (Has(schema, "properties", "required", "additionalProperties") || !schema.TryGetProperty("allOf", out _))
             {
-                shape.Merge(schema, pointer, _options.Strict, first);
+                shape.Merge(schema, pointer, first);
                 first = false;
             }
             if (schema.TryGetProperty("allOf", out var branches))

@@ -50,7 +50,7 @@ internal sealed partial class JsonSchemaConverter
 
     /// <summary>The whitespace rule's name, or "" when compact JSON is forced.</summary>
     private string Ws => _options.MaxWhitespace <= 0 ? "" : Shared("ws", () =>
-        $"( [ \\t]{{1,{_options.MaxWhitespace}}} | \"\\n\" [ \\t]{{0,{_options.MaxWhitespace}}} )?");
+        $"( \" \" | \"\\n\" [ \\t]{{0,{_options.MaxWhitespace}}} )?");
 
     public string ConvertSchema()
     {
@@ -224,7 +224,7 @@ internal sealed partial class JsonSchemaConverter
 
     private string Typed(JsonElement schema, string type, string pointer, string hint) => type switch
     {
-        "object" => ObjectRule(ObjectShape.From(schema, pointer, _options.Strict), pointer, hint),
+        "object" => ObjectRule(ObjectShape.From(schema, pointer), pointer, hint),
         "array" => ArrayRule(schema, pointer, hint),
         "string" => StringRule(schema, pointer, hint),
         "integer" => IntegerRule(schema, pointer, hint),

@@ -16,18 +16,18 @@ internal sealed class ObjectShape
     public JsonElement? Additional { get; set; }
     public string AdditionalPointer { get; set; } = "";
 
-    public static ObjectShape From(JsonElement schema, string pointer, bool strict)
+    public static ObjectShape From(JsonElement schema, string pointer)
     {
         var shape = new ObjectShape();
-        shape.Merge(schema, pointer, strict, first: true);
+        shape.Merge(schema, pointer, first: true);
         return shape;
     }
 
     /// <summary>
     /// Adds one object schema's keywords. Merging allOf branches this way is the common intent
-    /// ("this object, plus these fields"); additionalProperties: false in any branch wins.
+    /// ("this object, plus these fields"); a branch that closes the object (see <see cref="ExtraKeys"/>) wins.
     /// </summary>
-    public void Merge(JsonElement schema, string pointer, bool strict, bool first)
+    public void Merge(JsonElement schema, string pointer, bool first)
     {
         if (schema.TryGetProperty("properties", out var properties))
         {
@@ -53,9 +53,7 @@ internal sealed class ObjectShape
             }
         }
 
-        JsonElement? additional = strict ? null : JsonLiteral.True;
-        if (schema.TryGetProperty("additionalProperties", out var a))
-            additional = a.ValueKind == JsonValueKind.False ? null : a;
+        var additional = ExtraKeys(schema);
         if (first)
         {
             Additional = additional;
@@ -70,6 +68,20 @@ internal sealed class ObjectShape
             Additional = additional;
             AdditionalPointer = Pointer.Append(pointer, "additionalProperties");
         }
+    }
+
+    /// <summary>
+    /// The schema for extra keys' values, or null when there may be none. As in llama.cpp's converter
+    /// and OpenAI's strict mode, an object that declares <c>properties</c> has only those unless
+    /// <c>additionalProperties</c> is <c>true</c> or a schema. JSON Schema itself allows any extra key,
+    /// but under that reading a small model fills its whole budget inventing keys and never closes the
+    /// object. An object that declares no properties (<c>{"type":"object"}</c>) stays any object.
+    /// </summary>
+    private static JsonElement? ExtraKeys(JsonElement schema)
+    {
+        if (schema.TryGetProperty("additionalProperties", out var a))
+            return a.ValueKind == JsonValueKind.False ? null : a;
+        return schema.TryGetProperty("properties", out _) ? null : JsonLiteral.True;
     }
 
     /// <summary>Required keys first, in declared order (required-only names last), then the optional ones.</summary>

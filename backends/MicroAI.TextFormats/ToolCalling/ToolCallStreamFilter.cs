@@ -50,4 +50,15 @@ public sealed class ToolCallStreamFilter(IToolCallParser parser, IReadOnlyCollec
         var held = _text.ToString(_emitted, _text.Length - _emitted);
         return parser.Parse(held, knownToolNames);
     }
+
+    /// <summary>
+    /// Ends the stream without reading calls: everything held back is returned as content. For a
+    /// generation cut short (max_tokens), whose held-back markup is at best an unfinished call.
+    /// </summary>
+    public string CompleteAsText()
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        _completed = true;
+        return _text.ToString(_emitted, _text.Length - _emitted);
+    }
 }

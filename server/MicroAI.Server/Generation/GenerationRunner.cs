@@ -109,7 +109,7 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
                 case GenerationEventKind.Finished:
                     if (tools is not null)
                     {
-                        var (content, contentLogprobs, calls) = tools.Complete(index);
+                        var (content, contentLogprobs, calls) = tools.Complete(index, cut: e.FinishReason == FinishReason.Length);
                         if (content is not null)
                             yield return new RunEvent(index, RunEventKind.Text, content, contentLogprobs);
                         if (calls is not null)

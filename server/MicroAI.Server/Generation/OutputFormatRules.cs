@@ -11,9 +11,6 @@ namespace MicroAI.Server.Generation;
 /// </summary>
 internal static class OutputFormatRules
 {
-    /// <summary>Whitespace runs allowed between JSON tokens: enough for indented JSON, too little for a small model to loop on.</summary>
-    private static readonly JsonGrammarOptions s_options = new() { MaxWhitespace = 4 };
-
     public static ApiError? Map(OutputFormat? format, RequestLimits limits, out string? grammar)
     {
         grammar = null;
@@ -22,14 +19,16 @@ internal static class OutputFormatRules
             case null or "text":
                 return null;
             case "json_object":
-                grammar = JsonSchemaGrammar.AnyJsonObject(s_options);
+                grammar = JsonSchemaGrammar.AnyJsonObject();
                 return null;
             case "json_schema":
                 if (format.Schema is not { ValueKind: JsonValueKind.Object } schema)
                     return ApiError.Missing(format.SchemaParam);
                 if (limits.Schema(schema, format.SchemaParam) is { } tooLarge)
                     return tooLarge;
-                var result = JsonSchemaGrammar.FromSchema(schema, s_options with { Strict = format.Strict });
+                // format.Strict changes nothing: every schema is enforced as strict mode would
+                // (only declared properties unless additionalProperties allows more).
+                var result = JsonSchemaGrammar.FromSchema(schema);
                 if (!result.Success)
                     return ApiError.BadRequest($"'{format.SchemaParam}' cannot be enforced: {result.Error}", format.SchemaParam, "unsupported_schema");
                 grammar = result.Grammar;
@@ -53,9 +52,10 @@ internal static class OutputFormatRules
             var name = f.GetProperty("name").GetString()!;
             if (onlyName is not null && name != onlyName)
                 continue;
+            // No parameters means none (OpenAI's reading), so the arguments can only be {}.
             var parameters = f.TryGetProperty("parameters", out var p)
                 ? System.Text.Json.Nodes.JsonNode.Parse(p.GetRawText())
-                : new System.Text.Json.Nodes.JsonObject { ["type"] = "object" };
+                : new System.Text.Json.Nodes.JsonObject { ["type"] = "object", ["properties"] = new System.Text.Json.Nodes.JsonObject() };
             options.Add(new System.Text.Json.Nodes.JsonObject
             {
                 ["type"] = "object",
@@ -71,7 +71,7 @@ internal static class OutputFormatRules
         System.Text.Json.Nodes.JsonNode root = options.Count == 1 ? options[0]!.DeepClone() : new System.Text.Json.Nodes.JsonObject { ["anyOf"] = options };
         using var document = JsonDocument.Parse(root.ToJsonString());
         var schema = document.RootElement;
-        var result = JsonSchemaGrammar.FromSchema(schema, s_options);
+        var result = JsonSchemaGrammar.FromSchema(schema);
         if (!result.Success)
             return ApiError.BadRequest($"The tool parameters cannot be enforced for a forced call: {result.Error}", "tools", "unsupported_schema");
         grammar = result.Grammar;

@@ -52,7 +52,10 @@ internal enum RunEventKind
 {
     /// <summary>Text of the answer (tool-call markup removed when tools were offered).</summary>
     Text,
-    /// <summary>The calls the choice made; comes right before its Finished.</summary>
+    /// <summary>
+    /// The calls the choice made; comes right before its Finished, and never when that finishes for
+    /// length: a cut generation's call markup comes as Text instead (see <see cref="ToolCallReader.Complete"/>).
+    /// </summary>
     ToolCalls,
     /// <summary>The choice ended; <see cref="RunEvent.FinishReason"/> and <see cref="RunEvent.Usage"/> are set.</summary>
     Finished,

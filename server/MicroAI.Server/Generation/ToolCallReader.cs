@@ -28,17 +28,26 @@ internal sealed class ToolCallReader(ToolPlan plan, IToolCallParser parser, int 
     }
 
     /// <summary>The rest of the content (null when there is none to send) and the calls made (null when none).</summary>
-    public (string? Content, IReadOnlyList<TokenLogprob>? Logprobs, IReadOnlyList<ToolCall>? Calls) Complete(int index)
+    /// <param name="cut">
+    /// The choice ended for length (max_tokens, a full context or the time limit). Then no call is
+    /// read and everything held back goes out as text: the generation may have stopped inside a call
+    /// (its arguments unfinished) or before a further one, and clients such as Microsoft.Extensions.AI's
+    /// FunctionInvokingChatClient invoke every call they get whatever the finish reason says. OpenAI
+    /// marks an unfinished call with finish_reason "length"; text is the one shape of it no client runs.
+    /// </param>
+    public (string? Content, IReadOnlyList<TokenLogprob>? Logprobs, IReadOnlyList<ToolCall>? Calls) Complete(int index, bool cut)
     {
         if (_filters is not null)
         {
+            if (cut)
+                return (_filters[index].CompleteAsText() is { Length: > 0 } unread ? unread : null, null, null);
             // Complete() parses only what was held back; its content is the rest of the message text.
             var held = _filters[index].Complete();
             return (held.Content is { Length: > 0 } rest ? rest : null, null, held.HasToolCalls ? Chosen(held.ToolCalls) : null);
         }
         var text = _texts![index].ToString();
-        var parsed = parser.Parse(text, plan.Names);
-        return parsed.HasToolCalls
+        var parsed = cut ? null : parser.Parse(text, plan.Names);
+        return parsed is { HasToolCalls: true }
             ? (parsed.Content ?? string.Empty, _logprobs[index], Chosen(parsed.ToolCalls))
             : (text, _logprobs[index], null);
     }

@@ -62,7 +62,7 @@ public sealed class JsonGrammarAcceptanceTests : IDisposable
     public void Llama_cpp_accepts_the_grammar(string schema)
     {
         using var doc = JsonDocument.Parse(schema);
-        foreach (var options in new[] { JsonGrammarOptions.Default, new JsonGrammarOptions { Strict = true, MaxWhitespace = 0 } })
+        foreach (var options in new[] { JsonGrammarOptions.Default, new JsonGrammarOptions { MaxWhitespace = 0 } })
         {
             var result = JsonSchemaGrammar.FromSchema(doc.RootElement, options);
             Assert.True(result.Success, result.Error);
@@ -80,7 +80,7 @@ public sealed class JsonGrammarAcceptanceTests : IDisposable
         {
             var schema = random.Next();
             using var doc = JsonDocument.Parse(schema);
-            var result = JsonSchemaGrammar.FromSchema(doc.RootElement, new JsonGrammarOptions { Strict = i % 2 == 0, MaxWhitespace = i % 3 });
+            var result = JsonSchemaGrammar.FromSchema(doc.RootElement, new JsonGrammarOptions { MaxWhitespace = i % 3 });
             if (!result.Success)
             {
                 Assert.False(string.IsNullOrWhiteSpace(result.Error));

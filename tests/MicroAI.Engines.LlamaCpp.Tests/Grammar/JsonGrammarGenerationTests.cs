@@ -14,7 +14,7 @@ public sealed class JsonGrammarGenerationTests : IDisposable
 
     public void Dispose() => _model.Dispose();
 
-    public static TheoryData<string, string, bool, int> Schemas => new()
+    public static TheoryData<string, string, int> Schemas => new()
     {
         { "nested objects", """
           {"type":"object","properties":{
@@ -22,53 +22,53 @@ public sealed class JsonGrammarGenerationTests : IDisposable
             "age":{"type":"integer","minimum":0,"maximum":120},
             "address":{"type":"object","properties":{"city":{"type":"string","maxLength":10},"zip":{"type":"string","minLength":5,"maxLength":5}},"required":["city","zip"]}},
            "required":["name","age","address"],"additionalProperties":false}
-          """, true, 2 },
+          """, 2 },
         { "array of enums", """
           {"type":"object","properties":{"colours":{"type":"array","items":{"enum":["red","green","blue"]},"minItems":1,"maxItems":4}},"required":["colours"]}
-          """, true, 2 },
+          """, 2 },
         { "anyOf", """
           {"type":"object","properties":{"id":{"anyOf":[{"type":"integer","minimum":0},{"type":"string","maxLength":8}]},"ok":{"type":"boolean"}},"required":["id","ok"]}
-          """, true, 2 },
+          """, 2 },
         { "recursive $ref", """
           {"$defs":{"node":{"type":"object","properties":{"v":{"type":"integer","minimum":0,"maximum":9},"kids":{"type":"array","items":{"$ref":"#/$defs/node"},"maxItems":2}},"required":["v","kids"],"additionalProperties":false}},
            "$ref":"#/$defs/node"}
-          """, true, 2 },
+          """, 2 },
         { "definitions and nullable type arrays", """
           {"definitions":{"tag":{"type":["string","null"],"maxLength":6}},"type":"object","properties":{"a":{"$ref":"#/definitions/tag"},"b":{"$ref":"#/definitions/tag"}},"required":["a","b"]}
-          """, true, 2 },
+          """, 2 },
         { "optional properties", """
           {"type":"object","properties":{"x":{"type":"boolean"},"y":{"type":"null"},"z":{"const":"zed"}},"additionalProperties":false}
-          """, true, 2 },
+          """, 2 },
         { "allOf merge", """
           {"$defs":{"base":{"type":"object","properties":{"id":{"type":"integer","minimum":1}},"required":["id"]}},
            "allOf":[{"$ref":"#/$defs/base"},{"properties":{"label":{"type":"string","maxLength":8}},"required":["label"]}]}
-          """, true, 2 },
+          """, 2 },
         { "tuple and formats", """
           {"type":"array","prefixItems":[{"type":"string","format":"date"},{"type":"string","format":"uuid"},{"type":"number"}],"items":false}
-          """, true, 2 },
+          """, 2 },
         { "additionalProperties schema", """
           {"type":"object","properties":{"n":{"type":"integer","minimum":0,"maximum":3}},"required":["n"],"additionalProperties":{"type":"boolean"}}
-          """, false, 0 },
+          """, 0 },
         { "oneOf at the top", """
           {"oneOf":[{"type":"array","items":{"type":"integer","minimum":0,"maximum":99},"maxItems":3},{"type":"object","properties":{"k":{"enum":[1,2,"three",null]}},"required":["k"],"additionalProperties":false}]}
-          """, false, 2 },
+          """, 2 },
         { "patterns", """
           {"type":"object","properties":{"code":{"type":"string","pattern":"^[A-Z]{3}-\\d{2,4}$"},"kind":{"type":"string","pattern":"^(cat|dog)s?$"},"tag":{"pattern":"^#[a-z_]{1,6}\\.?$"}},"required":["code","kind","tag"],"additionalProperties":false}
-          """, false, 2 },
+          """, 2 },
         { "integer ranges", """
           {"type":"array","items":{"type":"object","properties":{"a":{"type":"integer","minimum":-40,"maximum":1234},"b":{"type":"integer","minimum":100},"c":{"type":"integer","exclusiveMaximum":-3}},"required":["a","b","c"],"additionalProperties":false},"minItems":2,"maxItems":3}
-          """, false, 2 },
+          """, 2 },
         { "date-time strict", """
           {"type":"object","properties":{"when":{"type":"string","format":"date-time"},"note":{"type":"string","maxLength":5}},"required":["when"]}
-          """, true, 2 },
+          """, 2 },
     };
 
     [Theory]
     [MemberData(nameof(Schemas))]
-    public void Generation_under_the_schema_grammar_is_valid_json_for_the_schema(string name, string schemaJson, bool strict, int minFinished)
+    public void Generation_under_the_schema_grammar_is_valid_json_for_the_schema(string name, string schemaJson, int minFinished)
     {
         using var doc = JsonDocument.Parse(schemaJson);
-        var result = JsonSchemaGrammar.FromSchema(doc.RootElement, new JsonGrammarOptions { Strict = strict, MaxWhitespace = 2 });
+        var result = JsonSchemaGrammar.FromSchema(doc.RootElement, new JsonGrammarOptions { MaxWhitespace = 2 });
         Assert.True(result.Success, $"{name}: {result.Error}");
         using var generator = new GrammarGenerator(_model);
 
@@ -87,7 +87,7 @@ public sealed class JsonGrammarGenerationTests : IDisposable
             }
             finished++;
             using var output = JsonDocument.Parse(text);
-            var errors = SchemaSubsetValidator.Validate(output.RootElement, doc.RootElement, strict);
+            var errors = SchemaSubsetValidator.Validate(output.RootElement, doc.RootElement);
             Assert.True(errors.Count == 0, $"{name} (seed {seed?.ToString() ?? "greedy"}): {text}\n{string.Join("\n", errors)}\n{result.Grammar}");
         }
         Assert.True(finished >= minFinished, $"{name}: only {finished} of 6 generations completed within 400 tokens:\n{string.Join("\n", unfinished)}");
@@ -131,8 +131,7 @@ public sealed class JsonGrammarGenerationTests : IDisposable
         {
             var schema = random.Next();
             using var doc = JsonDocument.Parse(schema);
-            var strict = i % 2 == 0;
-            var result = JsonSchemaGrammar.FromSchema(doc.RootElement, new JsonGrammarOptions { Strict = strict, MaxWhitespace = 1 });
+            var result = JsonSchemaGrammar.FromSchema(doc.RootElement, new JsonGrammarOptions { MaxWhitespace = 1 });
             if (!result.Success)
                 continue;
             var (text, done) = generator.Generate(result.Grammar, (uint)i, maxTokens: 120);
@@ -145,7 +144,7 @@ public sealed class JsonGrammarGenerationTests : IDisposable
             List<string> errors;
             try
             {
-                errors = SchemaSubsetValidator.Validate(output.RootElement, doc.RootElement, strict);
+                errors = SchemaSubsetValidator.Validate(output.RootElement, doc.RootElement);
             }
             catch (InvalidOperationException)
             {
@@ -155,7 +154,7 @@ public sealed class JsonGrammarGenerationTests : IDisposable
             }
             checkedCount++;
             if (errors.Count > 0)
-                failures.Add($"{schema} (strict {strict})\n{text}\n{string.Join("; ", errors)}");
+                failures.Add($"{schema}\n{text}\n{string.Join("; ", errors)}");
         }
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
         Assert.True(checkedCount >= 50, $"only {checkedCount} random generations completed");

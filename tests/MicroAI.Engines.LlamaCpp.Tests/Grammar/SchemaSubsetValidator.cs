@@ -8,20 +8,20 @@ namespace MicroAI.Engines.LlamaCpp.Tests.Grammar;
 /// A small JSON Schema validator for exactly the subset JsonSchemaGrammar supports, written
 /// independently of it so the generation tests check the grammar against the schema's meaning.
 /// </summary>
-internal sealed class SchemaSubsetValidator(JsonElement root, bool strict)
+internal sealed class SchemaSubsetValidator(JsonElement root)
 {
     public List<string> Errors { get; } = [];
 
-    public static List<string> Validate(JsonElement instance, JsonElement schema, bool strict = false)
+    public static List<string> Validate(JsonElement instance, JsonElement schema)
     {
-        var v = new SchemaSubsetValidator(schema, strict);
+        var v = new SchemaSubsetValidator(schema);
         v.Check(instance, schema, "$");
         return v.Errors;
     }
 
     private bool Matches(JsonElement instance, JsonElement schema)
     {
-        var probe = new SchemaSubsetValidator(root, strict);
+        var probe = new SchemaSubsetValidator(root);
         probe.Check(instance, schema, "$");
         return probe.Errors.Count == 0;
     }
@@ -129,8 +129,8 @@ internal sealed class SchemaSubsetValidator(JsonElement root, bool strict)
                 else if (a.ValueKind == JsonValueKind.Object)
                     additional = a;
             }
-            else if (strict && (s.TryGetProperty("properties", out _) || s.TryGetProperty("type", out _)))
-                closed = true;
+            else if (s.TryGetProperty("properties", out _))
+                closed = true; // declared properties only, as llama.cpp and OpenAI's strict mode read it
         }
         _ = objectish;
         foreach (var name in required)

@@ -179,13 +179,35 @@ public sealed class JsonSchemaGrammarTests
     }
 
     [Fact]
-    public void Strict_objects_allow_no_extra_keys_unless_asked()
+    public void Objects_with_declared_properties_allow_no_other_keys_unless_additionalProperties_says_so()
     {
-        const string schema = """{"type":"object","properties":{"a":{"type":"string"}}}""";
-        Assert.DoesNotContain("additional", Grammar(schema, new JsonGrammarOptions { Strict = true }));
-        Assert.Contains("additional-kv", Grammar(schema));
-        Assert.Contains("additional-kv", Grammar("""{"type":"object","properties":{"a":{}},"additionalProperties":true}""", new JsonGrammarOptions { Strict = true }));
+        // llama.cpp's converter and OpenAI's strict mode: declared properties only, so a small model
+        // cannot keep inventing keys.
+        Assert.DoesNotContain("additional", Grammar("""{"type":"object","properties":{"a":{"type":"string"}}}"""));
+        Assert.DoesNotContain("additional", Grammar("""{"type":"object","properties":{}}"""));
         Assert.DoesNotContain("additional", Grammar("""{"type":"object","properties":{"a":{}},"additionalProperties":false}"""));
+        Assert.Contains("additional-kv", Grammar("""{"type":"object","properties":{"a":{}},"additionalProperties":true}"""));
+        var typed = Grammar("""{"type":"object","properties":{"a":{}},"additionalProperties":{"type":"integer"}}""");
+        Assert.Matches(@"additional-kv ::= string ws "":"" ws integer ws", typed);
+    }
+
+    [Fact]
+    public void An_object_without_declared_properties_is_any_object()
+    {
+        var grammar = Grammar("""{"type":"object"}""");
+        Assert.StartsWith("root ::= value\n", grammar);
+        // Its extra pairs are any JSON pair: the same rule as json_object's.
+        Assert.Contains("value-additional-kvs ::= any-kv ( \",\" ws any-kv )*", grammar);
+    }
+
+    [Fact]
+    public void Nested_objects_and_allOf_merges_are_closed_too()
+    {
+        var nested = Grammar("""{"type":"object","properties":{"inner":{"type":"object","properties":{"x":{"type":"integer"}}}},"required":["inner"]}""");
+        Assert.DoesNotContain("additional", nested);
+        var merged = Grammar("""{"allOf":[{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]},{"properties":{"b":{"type":"integer"}}}]}""");
+        Assert.DoesNotContain("additional", merged);
+        Assert.Contains("b-kv", merged);
     }
 
     [Fact]
@@ -211,8 +233,11 @@ public sealed class JsonSchemaGrammarTests
     [Fact]
     public void Whitespace_is_bounded_and_can_be_turned_off()
     {
+        // As llama.cpp's SPACE_RULE: one space at most on a line, or a line break and bounded indentation.
         var grammar = Grammar("""{"type":"array","items":{"type":"integer"}}""", new JsonGrammarOptions { MaxWhitespace = 3 });
-        Assert.Contains("ws ::= ( [ \\t]{1,3} | \"\\n\" [ \\t]{0,3} )?", grammar);
+        Assert.Contains("ws ::= ( \" \" | \"\\n\" [ \\t]{0,3} )?\n", grammar);
+        Assert.Contains("ws ::= ( \" \" | \"\\n\" [ \\t]{0,20} )?\n", Grammar("""{"type":"array"}"""));
+        Assert.Contains("ws ::= ( \" \" | \"\\n\" [ \\t]{0,20} )?\n", JsonSchemaGrammar.AnyJsonObject());
         var compact = Grammar("""{"type":"array","items":{"type":"integer"}}""", new JsonGrammarOptions { MaxWhitespace = 0 });
         Assert.DoesNotContain("ws", compact);
     }

@@ -97,6 +97,19 @@ public sealed class ToolCallStreamFilterTests
     }
 
     [Fact]
+    public void Completing_as_text_returns_held_markup_unparsed_even_when_it_is_a_whole_call()
+    {
+        var filter = new ToolCallStreamFilter(SequentialToolCallIds.Parser(ToolCallFormat.Hermes), []);
+        const string call = "<tool_call>\n{\"name\": \"f\", \"arguments\": {}}";
+
+        var streamed = filter.Push("Sure. ") + filter.Push(call);
+
+        Assert.Equal("Sure. ", streamed);
+        Assert.Equal(call, filter.CompleteAsText());
+        Assert.Throws<ObjectDisposedException>(() => filter.Complete());
+    }
+
+    [Fact]
     public void Cannot_be_used_after_completion()
     {
         var filter = new ToolCallStreamFilter(SequentialToolCallIds.Parser(ToolCallFormat.Hermes), []);
