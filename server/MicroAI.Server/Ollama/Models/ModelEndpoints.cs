@@ -121,32 +121,39 @@ internal static class ModelEndpoints
     }
 
     /// <summary>
-    /// Ollama's ps, one entry per resident model; MicroAI's residency detail (capability, pinned,
-    /// active requests, keep-alive and idle seconds) rides along as extra fields Ollama clients ignore.
+    /// Ollama's ps, one entry per resident model. A GGUF model can be resident twice, as a generator
+    /// and as an embedder (its own context): one entry with both sizes, expiring when the later does.
+    /// MicroAI's residency detail (capabilities, pinned, active requests, keep-alive and idle seconds)
+    /// rides along as extra fields that Ollama clients ignore.
     /// </summary>
     private static Task Running(HttpContext http, IModelHost host) => JsonOutput.WriteResponseAsync(http, w =>
     {
         var now = DateTimeOffset.UtcNow;
         w.WriteStartObject();
         w.WriteStartArray("models");
-        foreach (var m in host.Loaded)
+        foreach (var uses in host.Loaded.GroupBy(m => m.Entry.Id, StringComparer.OrdinalIgnoreCase))
         {
+            var models = uses.ToList();
             w.WriteStartObject();
-            OllamaModelJson.WriteSummary(w, m.Entry, m.SizeBytes);
-            var forever = m.Pinned || m.KeepAliveFor == KeepAlive.Forever;
-            // Ollama's answer for a model kept forever is a date centuries away; this is the latest a DateTime holds.
-            w.WriteString("expires_at", forever ? DateTimeOffset.MaxValue : now + (m.KeepAliveFor - m.IdleFor));
+            OllamaModelJson.WriteSummary(w, models[0].Entry, models.Sum(m => m.SizeBytes));
+            var forever = models.Any(m => m.Pinned || m.KeepAliveFor == KeepAlive.Forever);
+            var left = models.Max(m => m.KeepAliveFor - m.IdleFor);
+            // Ollama's answer for a model kept forever is a date centuries away; this is the latest a DateTimeOffset holds.
+            w.WriteString("expires_at", forever ? DateTimeOffset.MaxValue : now + left);
             w.WriteNumber("size_vram", 0);
-            if (m is LoadedTextModel text)
+            if (models.OfType<LoadedTextModel>().FirstOrDefault() is { } text)
                 w.WriteNumber("context_length", text.Decoder.ContextPerSlot);
-            w.WriteString("capability", m.Capability.Name);
-            w.WriteBoolean("pinned", m.Pinned);
-            w.WriteNumber("active_requests", m.ActiveLeases);
+            w.WriteStartArray("capabilities");
+            foreach (var m in models)
+                w.WriteStringValue(m.Capability.Name);
+            w.WriteEndArray();
+            w.WriteBoolean("pinned", models.Any(m => m.Pinned));
+            w.WriteNumber("active_requests", models.Sum(m => m.ActiveLeases));
             if (forever)
                 w.WriteNull("keep_alive_seconds");
             else
-                w.WriteNumber("keep_alive_seconds", m.KeepAliveFor.TotalSeconds);
-            w.WriteNumber("idle_seconds", Math.Round(m.IdleFor.TotalSeconds, 1));
+                w.WriteNumber("keep_alive_seconds", models.Max(m => m.KeepAliveFor.TotalSeconds));
+            w.WriteNumber("idle_seconds", Math.Round(models.Min(m => m.IdleFor.TotalSeconds), 1));
             w.WriteEndObject();
         }
         w.WriteEndArray();
