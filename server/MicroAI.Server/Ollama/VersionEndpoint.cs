@@ -6,10 +6,9 @@ namespace MicroAI.Server.Ollama;
 internal static class VersionEndpoint
 {
     /// <summary>
-    /// The Ollama API version these routes follow. Clients compare it to gate features (Open WebUI,
-    /// ollama-python's and Continue's checks want at least 0.5 for structured outputs and 0.3 for
-    /// tools), so MicroAI's own version (0.x of another project) would switch those off; this is the
-    /// Ollama release whose API reference the routes were written against.
+    /// The Ollama release whose API reference these routes follow. Clients compare the version to
+    /// decide what a server can do (tool calls came with Ollama 0.3, JSON-schema formats with 0.5);
+    /// MicroAI's own version number would mean nothing to them, or switch those features off.
     /// </summary>
     public const string OllamaApiVersion = "0.12.0";
 
