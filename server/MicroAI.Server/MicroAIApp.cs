@@ -109,6 +109,7 @@ public static class MicroAIApp
         app.MapDevices();
         app.MapResidency();
         app.MapCachePrefixes();
+        Ollama.OllamaEndpoints.MapOllama(app);
         app.MapMetrics();
         // Unknown routes answer in OpenAI's error shape. The plain fallback skips paths that look
         // like files (so Swagger UI's assets still resolve); under /v1 every path gets the JSON 404.

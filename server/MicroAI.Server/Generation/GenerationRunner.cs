@@ -24,6 +24,7 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
         var started = time.GetTimestamp();
         var aborted = http.RequestAborted;
         var lookup = await host.GetTextModelAsync(plan.Model, plan.KeepAlive, aborted);
+        var loaded = time.GetTimestamp();
         if (lookup.Model is not { } model)
         {
             await writer.WriteFailureAsync(http.Response, RunFailure.Of(lookup));
@@ -53,7 +54,7 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
             var promptTokens = 0;
             for (var i = 0; i < streams.Length; i += plan.ChoicesPerPrompt)
                 promptTokens += streams[i].PromptTokens;
-            var usage = new RunUsage(promptTokens);
+            var usage = new RunUsage(promptTokens) { Timings = new RunTimings(time, started, loaded) };
             accounting = new RunAccounting(time, metrics, started, streams, model.Entry.Id, plan.ChoicesPerPrompt, usage, http.Features.Get<Security.TokenUsage>());
 
             // Tools: the model's output is read back in the format its chat template taught it.

@@ -39,6 +39,7 @@ internal sealed class RunAccounting
         {
             case GenerationEventKind.Text:
                 var now = _time.GetTimestamp();
+                _usage.Timings?.Output(now);
                 if (_first)
                 {
                     _first = false;
@@ -49,6 +50,7 @@ internal sealed class RunAccounting
                 _last[index] = now;
                 break;
             case GenerationEventKind.Finished:
+                _usage.Timings?.Output(_time.GetTimestamp()); // the last token may end the run without text (end of generation)
                 _done[index] = true;
                 _metrics.GeneratedTokens.Add(e.Usage.CompletionTokens, _model);
                 Generated(e.Usage.CompletionTokens);

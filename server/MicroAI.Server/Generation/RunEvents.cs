@@ -46,6 +46,36 @@ internal sealed class RunUsage(int promptTokens)
     public int PromptTokens { get; } = promptTokens;
     public int CompletionTokens { get; set; }
     public int CachedTokens { get; set; }
+    /// <summary>When the run's phases happened (for protocols that report durations, such as Ollama's).</summary>
+    public RunTimings? Timings { get; init; }
+}
+
+/// <summary>
+/// Timestamps (<see cref="TimeProvider.GetTimestamp"/>) of a run's phases: the runner starts, the
+/// model is acquired (loaded if it was not), the first and the latest piece of output arrive.
+/// Written by the run's one reader as events pass; read by the writer on the same thread.
+/// </summary>
+internal sealed class RunTimings(TimeProvider time, long started, long loaded)
+{
+    public long Started { get; } = started;
+    public long Loaded { get; } = loaded;
+    /// <summary>0 until output arrives.</summary>
+    public long FirstToken { get; private set; }
+    public long LastToken { get; private set; }
+
+    public void Output(long now)
+    {
+        if (FirstToken == 0)
+            FirstToken = now;
+        LastToken = now;
+    }
+
+    public TimeSpan Load => time.GetElapsedTime(Started, Loaded);
+    /// <summary>From submission to the first output: templating, queueing and the prompt's prefill.</summary>
+    public TimeSpan PromptEval => FirstToken == 0 ? time.GetElapsedTime(Loaded) : time.GetElapsedTime(Loaded, FirstToken);
+    /// <summary>From the first output to the latest.</summary>
+    public TimeSpan Eval => FirstToken == 0 ? TimeSpan.Zero : time.GetElapsedTime(FirstToken, LastToken);
+    public TimeSpan Total => time.GetElapsedTime(Started);
 }
 
 internal enum RunEventKind

@@ -3,7 +3,7 @@ using MicroAI.ModelRegistry.Sources;
 
 namespace MicroAI.Server.Management;
 
-/// <summary>One pull progress line, the same for `pull --json` and POST /api/pull.</summary>
+/// <summary>One pull progress line, the same for `pull --json` and POST /api/registry/pull.</summary>
 internal static class PullProgressJson
 {
     public static void Write(Utf8JsonWriter w, PullProgress p)

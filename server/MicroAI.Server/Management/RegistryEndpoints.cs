@@ -22,7 +22,7 @@ internal static class RegistryEndpoints
         api.MapGet("/models", ListAsync).WithName("RegistryListModels");
         api.MapGet("/models/{**name}", ShowAsync).WithName("RegistryShowModel");
         api.MapDelete("/models/{**name}", DeleteAsync).WithName("RegistryDeleteModel").RequireScope(ApiScopes.Admin);
-        api.MapPost("/pull", PullAsync).WithName("RegistryPull").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(PullApiRequest))).RequireScope(ApiScopes.Admin);
+        api.MapPost("/registry/pull", PullAsync).WithName("RegistryPull").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(PullApiRequest))).RequireScope(ApiScopes.Admin);
         api.MapPost("/tag", TagAsync).WithName("RegistryTag").WithMetadata(new Hosting.RequestBodyDocumentation(typeof(TagApiRequest))).RequireScope(ApiScopes.Admin);
         return app;
     }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace MicroAI.Server.Management;
 
-/// <summary>POST /api/pull</summary>
+/// <summary>POST /api/registry/pull (MicroAI's own pull; /api/pull is Ollama's)</summary>
 public sealed class PullApiRequest
 {
     [JsonPropertyName("source")] public string? Source { get; set; }

@@ -8,31 +8,19 @@ using MicroAI.Server.Security;
 namespace MicroAI.Server.Management;
 
 /// <summary>
-/// Which models are in memory, and loading or unloading one on purpose (Ollama's /api/ps, and what
-/// it does with an empty prompt or keep_alive 0). Loading and unloading are admin actions.
+/// Loading or unloading a model on purpose (what Ollama does with an empty prompt or keep_alive 0;
+/// which models are in memory is Ollama's GET /api/ps, Ollama/Models/ModelEndpoints.cs). Loading and unloading are admin actions.
 /// </summary>
 internal static class ResidencyEndpoints
 {
     public static IEndpointRouteBuilder MapResidency(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/ps", Running).WithName("RunningModels").WithTags("Models");
         app.MapPost("/api/load", LoadAsync).WithName("LoadModel").WithTags("Models").RequireScope(ApiScopes.Admin)
             .WithMetadata(new Hosting.RequestBodyDocumentation(typeof(ResidencyApiRequest)));
         app.MapPost("/api/unload", UnloadAsync).WithName("UnloadModel").WithTags("Models").RequireScope(ApiScopes.Admin)
             .WithMetadata(new Hosting.RequestBodyDocumentation(typeof(ResidencyApiRequest)));
         return app;
     }
-
-    private static Task Running(HttpContext http, IModelHost host) =>
-        JsonOutput.WriteResponseAsync(http, w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("models");
-            foreach (var m in host.Loaded)
-                WriteLoaded(w, m);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
 
     private static Task LoadAsync(HttpContext http, IModelHost host, IModelCatalog catalog) =>
         JsonBody.HandleAsync(http, RegistryApiJsonContext.Default.ResidencyApiRequest, async r =>

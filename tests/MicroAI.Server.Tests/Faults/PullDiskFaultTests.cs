@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace MicroAI.Server.Tests.Faults;
 
 /// <summary>
-/// /api/pull into a registry whose file system fills up during the download, or is read-only: a
+/// /api/registry/pull into a registry whose file system fills up during the download, or is read-only: a
 /// clear NDJSON error naming the cause, nothing corrupt (no manifest, no blob, at most a resumable
 /// partial file), and the server keeps serving; with room again the pull resumes and succeeds.
 /// </summary>
@@ -68,7 +68,7 @@ public sealed class PullDiskFaultTests(ITestOutputHelper output)
 
     private static async Task<List<JsonNode>> PullAsync(RegistryTestServer server, ModelFileServer files)
     {
-        using var response = await server.Http.PostAsync("api/pull", ServerHttp.JsonContent(new JsonObject { ["source"] = files.Url(), ["name"] = "story" }));
+        using var response = await server.Http.PostAsync("api/registry/pull", ServerHttp.JsonContent(new JsonObject { ["source"] = files.Url(), ["name"] = "story" }));
         var text = await response.Content.ReadAsStringAsync();
         Assert.Equal(200, (int)response.StatusCode);
         Assert.EndsWith("\n", text, StringComparison.Ordinal); // the last line is whole

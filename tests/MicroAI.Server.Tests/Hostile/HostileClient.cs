@@ -29,7 +29,7 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
                 return null;
             if (c.UpstreamMayFail && status == 502)
                 return ErrorShapeProblem(contentType, body) is { } upstream ? "502 not in OpenAI's error shape: " + upstream : null;
-            return Judge(c.Expect, status, contentType, body);
+            return Judge(c.Expect, status, contentType, body, IsOllama(c.Path));
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -41,7 +41,11 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
         }
     }
 
-    private static string? Judge(Expect expect, int status, string? contentType, string body)
+    /// <summary>Ollama's routes answer errors in Ollama's shape (Hosting/ErrorShapes.cs).</summary>
+    private static bool IsOllama(string path) =>
+        MicroAI.Server.Hosting.ErrorShapes.Of(new Microsoft.AspNetCore.Http.PathString("/" + path.Split('?')[0])) == MicroAI.Server.Hosting.ErrorShape.Ollama;
+
+    private static string? Judge(Expect expect, int status, string? contentType, string body, bool ollama)
     {
         if (status >= 500)
             return $"{status}: {Excerpt(body)}";
@@ -50,13 +54,33 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
         // A stream that started must not have failed: errors belong before the first byte, as a 4xx.
         if (status is >= 200 and < 300)
             return contentType?.StartsWith("text/event-stream", StringComparison.Ordinal) == true && body.Contains("\"error\":{", StringComparison.Ordinal)
+                || contentType?.StartsWith("application/x-ndjson", StringComparison.Ordinal) == true && body.Contains("{\"error\":\"", StringComparison.Ordinal)
                 ? $"an error inside a {status} stream: {Excerpt(body)}"
                 : null;
         if (status is < 400 or >= 500)
             return $"unexpected status {status}";
         if (expect == Expect.Success)
             return $"refused ({status}) but is valid: {Excerpt(body)}";
+        if (ollama)
+            return OllamaErrorShapeProblem(contentType, body) is { } notOllama ? $"{status} not in Ollama's error shape ({notOllama}): {Excerpt(body)}" : null;
         return ErrorShapeProblem(contentType, body) is { } problem ? $"{status} not in OpenAI's error shape ({problem}): {Excerpt(body)}" : null;
+    }
+
+    /// <summary>Null when <paramref name="body"/> is <c>{"error": non-empty string}</c>.</summary>
+    internal static string? OllamaErrorShapeProblem(string? contentType, string body)
+    {
+        if (contentType is null || !contentType.StartsWith("application/json", StringComparison.Ordinal))
+            return $"content type {contentType ?? "none"}";
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String && error.GetString()!.Length > 0
+                ? null : "no error string";
+        }
+        catch (JsonException ex)
+        {
+            return "not JSON: " + ex.Message;
+        }
     }
 
     /// <summary>Null when <paramref name="body"/> is <c>{"error":{"message": non-empty, "type": string, …}}</c>.</summary>

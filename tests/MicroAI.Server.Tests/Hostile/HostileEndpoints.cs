@@ -127,7 +127,49 @@ internal static class HostileEndpoints
                 new JsonObject { ["source"] = "no-such-model", ["target"] = "copy" },
                 new Dictionary<string, FieldKind> { ["source"] = FieldKind.String, ["target"] = FieldKind.String })
             { BodySucceeds = false, NameFields = ["source", "target"] },
-            new("api-pull", "api/pull",
+            // Ollama's routes (errors in Ollama's shape); DELETE /api/delete is not a POST and is covered by the Ollama tests.
+            new("ollama-generate", "api/generate",
+                new JsonObject { ["model"] = Stories, ["prompt"] = "Once", ["stream"] = false, ["options"] = new JsonObject { ["num_predict"] = 2, ["temperature"] = 0 } },
+                new Dictionary<string, FieldKind>
+                {
+                    ["model"] = FieldKind.String, ["prompt"] = FieldKind.String, ["suffix"] = FieldKind.String, ["system"] = FieldKind.String,
+                    ["template"] = FieldKind.String, ["context"] = FieldKind.Array, ["images"] = FieldKind.Array, ["raw"] = FieldKind.Bool,
+                    ["stream"] = FieldKind.Bool, ["format"] = FieldKind.Union, ["options"] = FieldKind.Object, ["keep_alive"] = FieldKind.Union, ["think"] = FieldKind.Union,
+                }),
+            new("ollama-chat", "api/chat",
+                new JsonObject
+                {
+                    ["model"] = Stories, ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }), ["stream"] = false,
+                    ["options"] = new JsonObject { ["num_predict"] = 2, ["temperature"] = 0 },
+                },
+                new Dictionary<string, FieldKind>
+                {
+                    ["model"] = FieldKind.String, ["messages"] = FieldKind.Array, ["tools"] = FieldKind.Array, ["tool_choice"] = FieldKind.Union,
+                    ["template"] = FieldKind.String, ["stream"] = FieldKind.Bool, ["format"] = FieldKind.Union, ["options"] = FieldKind.Object,
+                    ["keep_alive"] = FieldKind.Union, ["think"] = FieldKind.Union,
+                }),
+            new("ollama-embed", "api/embed",
+                new JsonObject { ["model"] = InferenceServerFixture.Embedder, ["input"] = "hello world" },
+                new Dictionary<string, FieldKind>
+                {
+                    ["model"] = FieldKind.String, ["input"] = FieldKind.Union, ["truncate"] = FieldKind.Bool, ["dimensions"] = FieldKind.Integer,
+                    ["options"] = FieldKind.Object, ["keep_alive"] = FieldKind.Union,
+                }),
+            new("ollama-embeddings", "api/embeddings",
+                new JsonObject { ["model"] = InferenceServerFixture.Embedder, ["prompt"] = "hello world" },
+                new Dictionary<string, FieldKind> { ["model"] = FieldKind.String, ["prompt"] = FieldKind.String, ["options"] = FieldKind.Object, ["keep_alive"] = FieldKind.Union }),
+            new("ollama-show", "api/show",
+                new JsonObject { ["model"] = Stories },
+                new Dictionary<string, FieldKind> { ["model"] = FieldKind.String, ["name"] = FieldKind.String, ["verbose"] = FieldKind.Bool }),
+            new("ollama-copy", "api/copy",
+                new JsonObject { ["source"] = "no-such-model", ["destination"] = "copy" },
+                new Dictionary<string, FieldKind> { ["source"] = FieldKind.String, ["destination"] = FieldKind.String })
+            { BodySucceeds = false, NameFields = ["source", "destination"] },
+            new("ollama-pull", "api/pull",
+                new JsonObject { ["model"] = "no-such-source", ["stream"] = false },
+                new Dictionary<string, FieldKind> { ["model"] = FieldKind.String, ["insecure"] = FieldKind.Bool, ["stream"] = FieldKind.Bool })
+            { BodySucceeds = false },
+            new("api-pull", "api/registry/pull",
                 new JsonObject { ["source"] = "no-such-source", ["stream"] = false },
                 new Dictionary<string, FieldKind> { ["source"] = FieldKind.String, ["name"] = FieldKind.String, ["digest"] = FieldKind.String, ["stream"] = FieldKind.Bool })
             { BodySucceeds = false, NameFields = ["source", "name"] },

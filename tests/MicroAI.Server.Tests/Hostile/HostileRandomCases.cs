@@ -32,13 +32,21 @@ internal static class HostileRandomCases
                 _ => json,
             };
             var valid = Encoding.UTF8.GetBytes(json);
+            // Ollama's length is one key inside "options", which a duplicate cannot protect: mutants that
+            // lose it would generate to the end of the context, so those are drawn again.
+            var bounded = e.Name is "ollama-generate" or "ollama-chat" ? "\"options\":{\"num_predict\":2,"u8.ToArray() : null;
             for (var i = 0; i < MutationsPerEndpoint; i++)
-                yield return new HostileCase(e.Name, "random byte mutation", HttpMethod.Post, e.Path, Mutate(valid, random), "application/json", Expect.Either);
+            {
+                var mutant = Mutate(valid, random);
+                while (bounded is not null && mutant.AsSpan().IndexOf(bounded) < 0)
+                    mutant = Mutate(valid, random);
+                yield return new HostileCase(e.Name, "random byte mutation", HttpMethod.Post, e.Path, mutant, "application/json", Expect.Either);
+            }
             var fields = e.Fields.Keys.ToArray();
             for (var i = 0; i < RandomValuesPerEndpoint; i++)
             {
                 var field = fields[random.Next(fields.Length)];
-                if (field is "max_tokens" or "max_output_tokens" or "max_completion_tokens")
+                if (field is "max_tokens" or "max_output_tokens" or "max_completion_tokens" || field == "options" && bounded is not null)
                     continue; // a random large length generates for seconds; HostileValues covers these fields
                 var body = HostileCaseGenerator.WithRaw(e.ValidBody, field, RandomJson(random, 0));
                 yield return new HostileCase(e.Name, $"random value in {field}", HttpMethod.Post, e.Path, Encoding.UTF8.GetBytes(body), "application/json", Expect.Either);

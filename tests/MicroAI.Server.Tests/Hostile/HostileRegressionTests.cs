@@ -119,7 +119,7 @@ public sealed class HostileRegressionTests(InferenceServerFixture server)
     {
         // Was 500 "registry_failure", as if this server had failed. Port 1 on loopback refuses at once.
         var json = $$"""{"source":"http://127.0.0.1:1/model.gguf","stream":{{(stream ? "true" : "false")}}}""";
-        using var response = await server.Http.PostAsync("api/pull", ServerHttp.JsonContent(json));
+        using var response = await server.Http.PostAsync("api/registry/pull", ServerHttp.JsonContent(json));
         var raw = await response.Content.ReadAsStringAsync();
 
         // A streamed pull has answered 200 before it knows; its last NDJSON line is the same error.

@@ -202,7 +202,7 @@ public sealed class RequestLimitsTests(LimitsServerFixture server)
     {
         foreach (var (path, first) in ((string, string)[])[
             ("tokenize", "\"content\":\"hi\""), ("v1/chat/completions", "\"model\":\"stories260K\""), ("v1/embeddings", "\"input\":\"hi\""),
-            ("api/tag", "\"source\":\"a\""), ("api/pull", "\"source\":\"a\"")])
+            ("api/tag", "\"source\":\"a\""), ("api/registry/pull", "\"source\":\"a\"")])
         {
             var (response, json, text) = await server.Http.PostJsonAsync(path, BodyOfDepth(F.MaxJsonDepth + 1, first));
             AssertLimitError(path, (int)response.StatusCode, json, text, null, "json_too_deep", "MaxJsonDepth", F.MaxJsonDepth);
@@ -224,7 +224,7 @@ public sealed class RequestLimitsTests(LimitsServerFixture server)
     {
         const string key = "MaxRequestBodyBytes", code = "request_too_large";
         var tooLarge = BodyOfSize(F.MaxRequestBodyBytes + 1);
-        foreach (var path in (string[])["tokenize", "v1/chat/completions", "v1/classifications", "api/pull"])
+        foreach (var path in (string[])["tokenize", "v1/chat/completions", "v1/classifications", "api/registry/pull"])
         {
             // "Expect: 100-continue", as curl sends for large bodies: the server refuses on the declared
             // length before the body is sent. (Without it the client may still be writing the body when

@@ -22,7 +22,7 @@ public sealed class PullErrorClassificationTests(RegistryApiFixture fixture) : I
             ["digest"] = StoriesFile.ZeroDigest,
             ["stream"] = false,
         };
-        var (response, _, text) = await fixture.Server.Http.PostJsonAsync("api/pull", body);
+        var (response, _, text) = await fixture.Server.Http.PostJsonAsync("api/registry/pull", body);
 
         var error = ErrorResponseTests.AssertError(response, text, HttpStatusCode.BadRequest, null);
         Assert.Contains("mismatch", (string?)error["message"], StringComparison.OrdinalIgnoreCase);

@@ -29,7 +29,7 @@ public sealed class RegistryApiFixture : IAsyncLifetime
     }
 }
 
-/// <summary>/api/pull, /api/models, /api/tag and DELETE, and the registry models served by name through /v1.</summary>
+/// <summary>/api/registry/pull, /api/models, /api/tag and DELETE, and the registry models served by name through /v1.</summary>
 public sealed class RegistryApiTests(RegistryApiFixture fixture) : IClassFixture<RegistryApiFixture>
 {
     private RegistryTestServer Server => fixture.Server;
@@ -39,7 +39,7 @@ public sealed class RegistryApiTests(RegistryApiFixture fixture) : IClassFixture
     public async Task Pull_Serve_Tag_Delete_ThroughTheApi()
     {
         // Pull: NDJSON progress lines, then the success line naming the model.
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/pull")
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/registry/pull")
         {
             Content = ServerHttp.JsonContent(new JsonObject { ["source"] = fixture.Files.Url(), ["name"] = "story" }),
         };
@@ -154,7 +154,7 @@ public sealed class RegistryApiTests(RegistryApiFixture fixture) : IClassFixture
             ["digest"] = StoriesFile.ZeroDigest,
             ["stream"] = false,
         };
-        var (response, _, text) = await Http.PostJsonAsync("api/pull", body);
+        var (response, _, text) = await Http.PostJsonAsync("api/registry/pull", body);
 
         var error = ErrorResponseTests.AssertError(response, text, HttpStatusCode.BadRequest, null);
         Assert.Contains("mismatch", (string?)error["message"], StringComparison.OrdinalIgnoreCase);
@@ -166,7 +166,7 @@ public sealed class RegistryApiTests(RegistryApiFixture fixture) : IClassFixture
     [Fact]
     public async Task Pull_NotStreamed_Of404Url_Is404()
     {
-        var (response, _, text) = await Http.PostJsonAsync("api/pull",
+        var (response, _, text) = await Http.PostJsonAsync("api/registry/pull",
             new JsonObject { ["source"] = fixture.Files.Url("/missing/other.gguf"), ["stream"] = false });
 
         ErrorResponseTests.AssertError(response, text, HttpStatusCode.NotFound, null, "not_found");
@@ -181,7 +181,7 @@ public sealed class RegistryApiTests(RegistryApiFixture fixture) : IClassFixture
     [InlineData("""{"source":"http://127.0.0.1:1/x.gguf","name":"../../etc","stream":false}""", null, null)]
     public async Task Pull_BadRequests_Are400(string json, string? param, string? code)
     {
-        var (response, _, text) = await Http.PostJsonAsync("api/pull", json);
+        var (response, _, text) = await Http.PostJsonAsync("api/registry/pull", json);
         ErrorResponseTests.AssertError(response, text, HttpStatusCode.BadRequest, param, code);
     }
 

@@ -1,0 +1,39 @@
+using MicroAI.ModelRegistry;
+using MicroAI.Runtime.Models;
+using MicroAI.Server.Generation;
+using MicroAI.Server.Hosting;
+using MicroAI.Server.Limits;
+using MicroAI.Server.OpenAI;
+using Microsoft.Extensions.Options;
+
+namespace MicroAI.Server.Ollama.Generate;
+
+/// <summary>POST /api/generate</summary>
+internal static class GenerateEndpoint
+{
+    public static RouteHandlerBuilder MapOllamaGenerate(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/generate", HandleAsync)
+            .WithName("OllamaGenerate")
+            .WithTags("Ollama")
+            .WithMetadata(new RequestBodyDocumentation(typeof(OllamaGenerateRequest)))
+            .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status404NotFound);
+
+    private static Task HandleAsync(HttpContext http, GenerationRunner runner, IModelHost host, IModelCatalog catalog, IOptions<RequestLimits> limits, ILoggerFactory logs) =>
+        JsonBody.HandleAsync(http, OllamaJsonContext.Default.OllamaGenerateRequest, async r =>
+        {
+            if (string.IsNullOrWhiteSpace(r.Model))
+                return OllamaErrors.ModelRequired();
+            if (string.IsNullOrEmpty(r.Prompt) && string.IsNullOrEmpty(r.Suffix) && r.Images is not { Count: > 0 })
+            {
+                return OllamaErrors.KeepAlive(r.KeepAlive, out var keepAlive)
+                    ?? await OllamaResidency.LoadOrUnloadAsync(http, host, catalog, r.Model, keepAlive, chat: false);
+            }
+            if (GenerateMapper.Map(r, limits.Value, logs.CreateLogger("MicroAI.Ollama"), out var plan) is { } error)
+                return error;
+            await runner.RunAsync(http, plan, new OllamaGenerationWriter(chat: false, r.Stream != false, r.Model));
+            return null;
+        });
+}
