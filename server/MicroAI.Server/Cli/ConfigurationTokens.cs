@@ -15,6 +15,38 @@ internal static class ConfigurationTokens
 
     private static readonly HashSet<string> s_roots = new(Roots, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Splits the words an argument of any arity took (System.CommandLine hands it an unknown
+    /// --Key=value too) into configuration and the rest; an option-like word that is not
+    /// configuration is returned as <paramref name="unknown"/>.
+    /// </summary>
+    public static List<string> Extract(IReadOnlyList<string> words, out List<string> rest, out string? unknown)
+    {
+        var configuration = new List<string>();
+        rest = [];
+        unknown = null;
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i];
+            if (!word.StartsWith('-') || word.Length == 1)
+            {
+                rest.Add(word);
+                continue;
+            }
+            var pair = !word.Contains('=') && i + 1 < words.Count ? new[] { word, words[i + 1] } : [word];
+            if (word.StartsWith("--", StringComparison.Ordinal) && FirstUnknown(pair) is null)
+            {
+                configuration.AddRange(pair);
+                i += pair.Length - 1;
+            }
+            else
+            {
+                unknown ??= word;
+            }
+        }
+        return configuration;
+    }
+
     /// <summary>The first token that is not configuration under a known root; null when all are.</summary>
     public static string? FirstUnknown(IReadOnlyList<string> tokens)
     {

@@ -44,6 +44,9 @@ internal static class RunCommand
         command.SetAction(async (result, ct) =>
         {
             var configuration = CliApp.ConfigurationArguments(result).ToList();
+            configuration.AddRange(ConfigurationTokens.Extract(result.GetValue(prompt) ?? [], out var words, out var unknown));
+            if (unknown is not null)
+                return CliOutput.Error($"unknown option '{unknown}' for 'microai run'; its options are --host, --system, --parameter, --format, --verbose, and configuration as --MicroAI:Key=value. A prompt that starts with '-' can come on stdin.", ExitCodes.Invalid, json: false);
             var session = new ChatSession(result.GetValue(model)!) { System = result.GetValue(system), Json = result.GetValue(format) == "json", Verbose = result.GetValue(verbose) };
             foreach (var assignment in result.GetValue(parameter) ?? [])
             {
@@ -54,8 +57,7 @@ internal static class RunCommand
             if (address is null)
                 return CliOutput.Error($"--host '{result.GetValue(host)}' is not an address such as http://127.0.0.1:8080 or 127.0.0.1:8080.", ExitCodes.Invalid, json: false);
 
-            var words = result.GetValue(prompt) ?? [];
-            var interactive = words.Length == 0 && !Console.IsInputRedirected;
+            var interactive = words.Count == 0 && !Console.IsInputRedirected;
             string? text = null;
             if (!interactive)
             {
@@ -139,7 +141,8 @@ internal static class RunCommand
         IReadOnlyList<ModelEntry> models;
         try
         {
-            models = new CliContext(context.ParseResult.UnmatchedTokens).Catalog.List();
+            var tokens = context.ParseResult.Tokens.Select(t => t.Value).ToList();
+            models = new CliContext(ConfigurationTokens.Extract(tokens, out _, out _)).Catalog.List();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

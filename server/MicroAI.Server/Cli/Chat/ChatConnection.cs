@@ -109,6 +109,10 @@ internal sealed class ChatConnection : IAsyncDisposable
         // server) would win over --urls; this server listens only where the CLI can reach it.
         app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Configure(new ConfigurationBuilder().Build());
         await app.StartAsync(ct);
+        // The host's console lifetime stops the app on SIGINT; here Ctrl+C belongs to the chat
+        // (it stops an answer), so its handlers go. Disposing it only unregisters them.
+        if (app.Services.GetRequiredService<IHostLifetime>() is Microsoft.Extensions.Hosting.Internal.ConsoleLifetime console)
+            console.Dispose();
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var address = new Uri(bound.TrimEnd('/') + "/");
         return (new ChatConnection(NewClient(address, key), address, app), null, ExitCodes.Ok);
