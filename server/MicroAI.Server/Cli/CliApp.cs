@@ -41,6 +41,8 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["help", .. var topic])
+            args = [.. topic, "--help"]; // `microai help run` as `microai run --help`
         var parsed = CreateRoot().Parse(args);
         if (parsed.Action is ParseErrorAction || (!parsed.Tokens.Any(t => t.Type == TokenType.Directive) && ConfigurationTokens.FirstUnknown(parsed.UnmatchedTokens) is not null))
             return ParseError(parsed);

@@ -147,6 +147,22 @@ public sealed class CliArgumentTests
         Assert.Contains("--json", run.Stderr);
     }
 
+    [Fact]
+    public async Task UnknownOptionOfRun_Exits2_NamingItsOptions_AndHelpRunShowsThem()
+    {
+        using var data = new TempDataDirectory();
+
+        var run = await MicroAICli.RunWithInputAsync(data.Path, "hello", "run", "stories260k", "--verbos", "--host", FreePort.Address());
+        var help = await MicroAICli.RunAsync(data.Path, "help", "run");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("'--verbos'", run.Stderr);
+        Assert.Contains("--verbose", run.Stderr);
+        Assert.True(help.ExitCode == 0, help.ToString());
+        foreach (var option in new[] { "--host", "--system", "--parameter", "--format", "--verbose" })
+            Assert.Contains(option, help.Stdout);
+    }
+
     [Theory]
     [InlineData]
     [InlineData("--urls", "http://127.0.0.1:9000", "--MicroAI:DefaultModel=../shared/models/gguf/stories260K.gguf")]

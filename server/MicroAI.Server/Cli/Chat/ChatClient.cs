@@ -13,7 +13,7 @@ internal sealed record ChatTurnText(string Role, string Content);
 /// <param name="Text">What was generated (all of it, also when cut short).</param>
 /// <param name="Error">The server's message when it refused or failed; null otherwise.</param>
 /// <param name="ExitCode">The CLI's exit code for <paramref name="Error"/> (<see cref="ExitCodes"/>).</param>
-internal sealed record ChatAnswer(string Text, string? FinishReason, int PromptTokens, int CompletionTokens, TimeSpan Elapsed, bool Cancelled, string? Error, int ExitCode)
+internal sealed record ChatAnswer(string Text, int PromptTokens, int CompletionTokens, TimeSpan Elapsed, bool Cancelled, string? Error, int ExitCode)
 {
     public bool Complete => Error is null && !Cancelled;
 }
@@ -32,7 +32,6 @@ internal sealed class ChatClient(HttpClient http)
     {
         var clock = Stopwatch.StartNew();
         var text = new StringBuilder();
-        string? finish = null;
         int prompt = 0, completion = 0;
         try
         {
@@ -41,7 +40,7 @@ internal sealed class ChatClient(HttpClient http)
             if (!response.IsSuccessStatusCode)
             {
                 var (message, code) = Failure(response.StatusCode, await response.Content.ReadAsStringAsync(ct));
-                return new ChatAnswer("", null, 0, 0, clock.Elapsed, false, message, code);
+                return new ChatAnswer("", 0, 0, clock.Elapsed, false, message, code);
             }
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
             while (await reader.ReadLineAsync(ct) is { } line)
@@ -54,7 +53,7 @@ internal sealed class ChatClient(HttpClient http)
                 using var chunk = JsonDocument.Parse(data.ToString());
                 var root = chunk.RootElement;
                 if (root.TryGetProperty("error", out var error))
-                    return new ChatAnswer(text.ToString(), finish, prompt, completion, clock.Elapsed, false, Message(error), ExitCodes.Failed);
+                    return new ChatAnswer(text.ToString(), prompt, completion, clock.Elapsed, false, Message(error), ExitCodes.Failed);
                 if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
                 {
                     prompt = usage.TryGetProperty("prompt_tokens", out var p) ? p.GetInt32() : prompt;
@@ -62,25 +61,22 @@ internal sealed class ChatClient(HttpClient http)
                 }
                 if (!root.TryGetProperty("choices", out var choices) || choices.GetArrayLength() == 0)
                     continue;
-                var choice = choices[0];
-                if (choice.TryGetProperty("delta", out var delta) && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+                if (choices[0].TryGetProperty("delta", out var delta) && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
                     && content.GetString() is { Length: > 0 } piece)
                 {
                     text.Append(piece);
                     onText(piece);
                 }
-                if (choice.TryGetProperty("finish_reason", out var reason) && reason.ValueKind == JsonValueKind.String)
-                    finish = reason.GetString();
             }
-            return new ChatAnswer(text.ToString(), finish, prompt, completion, clock.Elapsed, false, null, ExitCodes.Ok);
+            return new ChatAnswer(text.ToString(), prompt, completion, clock.Elapsed, false, null, ExitCodes.Ok);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return new ChatAnswer(text.ToString(), finish, prompt, completion, clock.Elapsed, true, null, ExitCodes.Cancelled);
+            return new ChatAnswer(text.ToString(), prompt, completion, clock.Elapsed, true, null, ExitCodes.Cancelled);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or JsonException)
         {
-            return new ChatAnswer(text.ToString(), finish, prompt, completion, clock.Elapsed, false, $"The connection to the server failed: {e.Message}", ExitCodes.Failed);
+            return new ChatAnswer(text.ToString(), prompt, completion, clock.Elapsed, false, $"The connection to the server failed: {e.Message}", ExitCodes.Failed);
         }
     }
 

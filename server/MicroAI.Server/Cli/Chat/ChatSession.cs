@@ -17,7 +17,6 @@ internal sealed class ChatSession(string model)
     public ChatParameters Parameters { get; } = new();
     public bool Json { get; set; }
     public bool Verbose { get; set; }
-    public int Turns => _history.Count;
 
     public void Clear() => _history.Clear();
 

@@ -19,7 +19,7 @@ internal sealed class InteractiveChat(ChatClient client, ChatSession session)
     private static readonly string[] s_commands = ["/set", "/show", "/load", "/clear", "/bye", "/?", "/help"];
 
     private readonly TextWriter _out = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true };
-    private CancellationTokenSource? _answering;
+    private volatile CancellationTokenSource? _answering;
 
     public async Task<int> RunAsync()
     {
@@ -101,7 +101,14 @@ internal sealed class InteractiveChat(ChatClient client, ChatSession session)
         e.Cancel = true;
         if (_answering is { } answering)
         {
-            answering.Cancel();
+            try
+            {
+                answering.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The answer ended as the key was pressed.
+            }
             return;
         }
         _out.Write("\nUse Ctrl + d or /bye to exit.\n" + Prompt);
