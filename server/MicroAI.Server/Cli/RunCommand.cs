@@ -28,7 +28,6 @@ internal static class RunCommand
         var parameter = new Option<string[]>("--parameter", "-p")
         {
             Description = $"name=value, as /set parameter takes it ({string.Join(", ", ChatParameters.Names)}); repeatable.",
-            AllowMultipleArgumentsPerToken = false,
         };
         var format = new Option<string?>("--format") { Description = "json: the answer is a JSON object." };
         format.AcceptOnlyFromAmong("json");
@@ -46,7 +45,7 @@ internal static class RunCommand
             var configuration = CliApp.ConfigurationArguments(result).ToList();
             configuration.AddRange(ConfigurationTokens.Extract(result.GetValue(prompt) ?? [], out var words, out var unknown));
             if (unknown is not null)
-                return CliOutput.Error($"unknown option '{unknown}' for 'microai run'; its options are --host, --system, --parameter, --format, --verbose, and configuration as --MicroAI:Key=value. A prompt that starts with '-' can come on stdin.", ExitCodes.Invalid, json: false);
+                return CliOutput.Error($"unknown option '{unknown}' for 'microai run'; its options are {string.Join(", ", command.Options.Select(o => o.Name))}, and configuration as --MicroAI:Key=value. A prompt that starts with '-' can come on stdin.", ExitCodes.Invalid, json: false);
             var session = new ChatSession(result.GetValue(model)!) { System = result.GetValue(system), Json = result.GetValue(format) == "json", Verbose = result.GetValue(verbose) };
             foreach (var assignment in result.GetValue(parameter) ?? [])
             {

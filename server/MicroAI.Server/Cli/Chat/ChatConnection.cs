@@ -25,16 +25,13 @@ internal sealed class ChatConnection : IAsyncDisposable
 
     private readonly WebApplication? _app;
 
-    private ChatConnection(HttpClient http, Uri address, WebApplication? app)
+    private ChatConnection(HttpClient http, WebApplication? app)
     {
         Http = http;
-        Address = address;
         _app = app;
     }
 
     public HttpClient Http { get; }
-    public Uri Address { get; }
-    public bool InProcess => _app is not null;
 
     /// <summary>Connects to the server at <paramref name="address"/>, or starts one in-process when nothing answers there.</summary>
     public static async Task<(ChatConnection? Connection, string? Error, int ExitCode)> OpenAsync(
@@ -61,7 +58,7 @@ internal sealed class ChatConnection : IAsyncDisposable
                 var body = await health.Content.ReadAsStringAsync(ct);
                 // 503 "error" is a default model that failed to load: the server still serves the others.
                 if (health.IsSuccessStatusCode || (health.StatusCode == HttpStatusCode.ServiceUnavailable && body.Contains("\"error\"", StringComparison.Ordinal) && body.Contains("\"status\"", StringComparison.Ordinal)))
-                    return (new ChatConnection(http, address, null), null, ExitCodes.Ok);
+                    return (new ChatConnection(http, null), null, ExitCodes.Ok);
                 if (health.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
                 {
                     http.Dispose();
@@ -115,7 +112,7 @@ internal sealed class ChatConnection : IAsyncDisposable
             console.Dispose();
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var address = new Uri(bound.TrimEnd('/') + "/");
-        return (new ChatConnection(NewClient(address, key), address, app), null, ExitCodes.Ok);
+        return (new ChatConnection(NewClient(address, key), app), null, ExitCodes.Ok);
     }
 
     private static HttpClient NewClient(Uri address, string? key)
