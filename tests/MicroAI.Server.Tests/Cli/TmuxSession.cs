@@ -14,14 +14,15 @@ public sealed class TmuxFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// One command running in a detached tmux pane on a private tmux server (its own -L socket, no
+/// One command running in a detached tmux pane on a private tmux server (its own socket, no
 /// user configuration): keys go in with send-keys, the screen comes back with capture-pane. When
 /// the command ends the pane prints "exited N" and stays, so a test reads the exit code.
 /// </summary>
 internal sealed class TmuxSession : IDisposable
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
-    private readonly string _socket = "microai-test-" + Guid.NewGuid().ToString("N")[..12];
+    // A socket path of our own (not -L's shared tmux folder), deleted on dispose.
+    private readonly string _socket = Path.Combine(Path.GetTempPath(), "microai-tmux-" + Guid.NewGuid().ToString("N")[..12]);
 
     public static string? Executable { get; } =
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
@@ -74,12 +75,16 @@ internal sealed class TmuxSession : IDisposable
         WaitAsync(s => s.LastIndexOf(after, StringComparison.Ordinal) is var at and >= 0 && s.IndexOf(text, at + after.Length, StringComparison.Ordinal) >= 0,
             $"'{text}' after '{after}'");
 
-    public void Dispose() => Tmux("kill-server");
+    public void Dispose()
+    {
+        Tmux("kill-server");
+        File.Delete(_socket);
+    }
 
     private string Tmux(params string[] args)
     {
         var start = new ProcessStartInfo(Executable!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-L");
+        start.ArgumentList.Add("-S");
         start.ArgumentList.Add(_socket);
         foreach (var a in args)
             start.ArgumentList.Add(a);
