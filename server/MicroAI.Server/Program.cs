@@ -3,8 +3,8 @@ using MicroAI.Server;
 using MicroAI.Server.Cli;
 using MicroAI.Server.Hosting;
 
-// `microai pull|list|show|rm|tag|import|prune|serve ...` runs the CLI; anything else (no arguments,
-// or only options such as --urls and --MicroAI:DefaultModel=...) starts the server.
+// No arguments, or only configuration (--urls ..., --MicroAI:DefaultModel=...), starts the server;
+// anything else is the CLI's: a command, or an unknown word or option it refuses with exit 2.
 if (CliApp.IsCommand(args))
     return await CliApp.RunAsync(args);
 

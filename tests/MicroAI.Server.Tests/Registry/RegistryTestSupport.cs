@@ -70,7 +70,10 @@ public static class MicroAICli
 
     public static string ServerDll => typeof(MicroAIApp).Assembly.Location;
 
-    public static async Task<CliResult> RunAsync(string dataDirectory, params string[] args)
+    public static Task<CliResult> RunAsync(string dataDirectory, params string[] args) => RunWithInputAsync(dataDirectory, "", args);
+
+    /// <summary>Like <see cref="RunAsync"/>, with <paramref name="input"/> on the CLI's stdin (then closed).</summary>
+    public static async Task<CliResult> RunWithInputAsync(string dataDirectory, string input, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -80,6 +83,7 @@ public static class MicroAICli
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
+            StandardInputEncoding = new UTF8Encoding(false),
             WorkingDirectory = dataDirectory,
         };
         start.ArgumentList.Add(ServerDll);
@@ -93,6 +97,7 @@ public static class MicroAICli
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -111,7 +116,7 @@ public static class MicroAICli
     }
 
     /// <summary>The dotnet host running the tests (testhost runs under it), else "dotnet" from PATH.</summary>
-    private static string DotnetHost()
+    public static string DotnetHost()
     {
         var current = Environment.ProcessPath;
         if (current is not null && System.IO.Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
