@@ -1,7 +1,7 @@
 namespace MicroAI.Server.Ollama;
 
 /// <summary>
-/// GET /api/version and HEAD / (the probe Ollama's clients send before anything else).
+/// GET /api/version and GET or HEAD / (the probe Ollama's clients send before anything else).
 /// </summary>
 internal static class VersionEndpoint
 {
@@ -20,8 +20,11 @@ internal static class VersionEndpoint
             w.WriteString("version", OllamaApiVersion);
             w.WriteEndObject();
         })).WithName("OllamaVersion").WithTags("Ollama");
-        // HEAD only: GET / is left for a web page, and OllamaSharp's IsRunningAsync (a GET /) is its only caller.
-        app.MapMethods("/", [HttpMethods.Head], () => Results.Ok()).WithName("OllamaProbe").WithTags("Ollama").ExcludeFromDescription();
+        // Ollama answers its root with a line of text, and its clients (OllamaSharp's IsRunningAsync, Open
+        // WebUI's connection check) only look at the status. A person who opens the address gets the
+        // same line instead of a 404 until a page is served there.
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], () => Results.Text("MicroAI is running\n", "text/plain"))
+            .WithName("OllamaProbe").WithTags("Ollama").ExcludeFromDescription();
         return app;
     }
 }

@@ -183,6 +183,7 @@ public sealed class OllamaApiTests(ServerFixture server)
 
         using var head = await server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.True(await client.IsRunningAsync());
     }
 
     [Fact]
