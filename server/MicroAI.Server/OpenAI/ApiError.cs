@@ -59,7 +59,7 @@ public sealed record ApiError(int Status, string Message, string Type, string? P
         {
             switch (ErrorShapes.Of(response.HttpContext))
             {
-                case ErrorShape.Ollama: OllamaError.Write(writer, this); break;
+                case ErrorShape.Ollama: OllamaErrorBody.Write(writer, this); break;
                 case ErrorShape.Anthropic: AnthropicError.Write(writer, this); break;
                 default: WriteTo(writer); break;
             }

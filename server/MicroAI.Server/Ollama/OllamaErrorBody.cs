@@ -7,7 +7,7 @@ namespace MicroAI.Server.Ollama;
 /// Ollama's error body, <c>{"error":"…"}</c>: its clients (OllamaSharp, ollama-python/js) read only the
 /// message and the status, so the OpenAI type, param and code have nowhere to go.
 /// </summary>
-internal static class OllamaError
+internal static class OllamaErrorBody
 {
     public static void Write(Utf8JsonWriter w, ApiError error)
     {
