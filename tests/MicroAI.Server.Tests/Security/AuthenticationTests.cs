@@ -43,8 +43,10 @@ public sealed class AuthenticationTests(KeyedServerFixture server, Xunit.Abstrac
                 using var request = KeyedServerFixture.Request(new HttpMethod(method), path, key, method is "POST" or "PUT" ? "{}" : null);
                 using var response = await server.Http.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
-                var error = ErrorResponseTests.AssertError(response, text, HttpStatusCode.Unauthorized, null);
-                Assert.Contains((string?)error["code"], new[] { "missing_api_key", "invalid_api_key" });
+                if (Hosting.ErrorShapes.Of(new Microsoft.AspNetCore.Http.PathString(path)) == Hosting.ErrorShape.Anthropic)
+                    Anthropic.AnthropicMessagesTests.AssertAnthropicError(401, response.Content.Headers.ContentType?.MediaType, System.Text.Json.Nodes.JsonNode.Parse(text), text, 401, "authentication_error", null);
+                else
+                    Assert.Contains((string?)ErrorResponseTests.AssertError(response, text, HttpStatusCode.Unauthorized, null)["code"], new[] { "missing_api_key", "invalid_api_key" });
                 Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
                 checkedRoutes++;
             }
