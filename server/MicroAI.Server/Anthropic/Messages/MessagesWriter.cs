@@ -103,68 +103,82 @@ internal sealed class MessagesWriter(bool stream, IReadOnlyList<string> stopSequ
         RunEvent finished = default;
         var lastWrite = time.GetTimestamp();
         Task? idle = null;
-        await using var events = run.Events.GetAsyncEnumerator(ct);
-        while (true)
+        Task<bool>? pending = null;
+        var events = run.Events.GetAsyncEnumerator(ct);
+        try
         {
-            // Wait for the next event, pinging whenever nothing has gone out for PingInterval.
-            var moving = events.MoveNextAsync();
-            if (!moving.IsCompleted)
+            while (true)
             {
-                var next = moving.AsTask();
-                while (true)
+                // Wait for the next event, pinging whenever nothing has gone out for PingInterval.
+                var moving = events.MoveNextAsync();
+                if (!moving.IsCompleted)
                 {
-                    idle ??= Task.Delay(PingInterval - time.GetElapsedTime(lastWrite), time, ct);
-                    if (await Task.WhenAny(next, idle) == next)
-                        break;
-                    ct.ThrowIfCancellationRequested();
-                    idle = null;
-                    if (time.GetElapsedTime(lastWrite) >= PingInterval)
+                    pending = moving.AsTask();
+                    while (true)
                     {
-                        await PingAsync(sse, ct);
-                        lastWrite = time.GetTimestamp();
+                        var wait = PingInterval - time.GetElapsedTime(lastWrite);
+                        idle ??= Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, ct);
+                        if (await Task.WhenAny(pending, idle) == pending)
+                            break;
+                        ct.ThrowIfCancellationRequested();
+                        idle = null;
+                        if (time.GetElapsedTime(lastWrite) >= PingInterval)
+                        {
+                            await PingAsync(sse, ct);
+                            lastWrite = time.GetTimestamp();
+                        }
                     }
+                    moving = new ValueTask<bool>(pending);
                 }
-                moving = new ValueTask<bool>(next);
-            }
-            if (!await moving)
-                break;
+                if (!await moving)
+                    break;
 
-            var e = events.Current;
-            switch (e.Kind)
-            {
-                case RunEventKind.Text when e.Text is { Length: > 0 } delta:
-                    if (!textOpen)
-                    {
-                        textOpen = true;
-                        w = BeginBlockStart(sse, blocks++);
-                        w.WriteString("type", "text");
-                        w.WriteString("text", string.Empty);
-                        await EndBlockStartAsync(sse, w, ct);
-                    }
-                    w = sse.BeginEvent("content_block_delta");
-                    w.WriteStartObject();
-                    w.WriteString("type", "content_block_delta");
-                    w.WriteNumber("index", blocks - 1);
-                    w.WriteStartObject("delta");
-                    w.WriteString("type", "text_delta");
-                    w.WriteString("text", delta);
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                    await sse.EndDataAsync(ct);
-                    lastWrite = time.GetTimestamp();
-                    break;
-                case RunEventKind.ToolCalls:
-                    calls = e.ToolCalls!;
-                    break;
-                case RunEventKind.Finished:
-                    finished = e;
-                    break;
-                case RunEventKind.Failed:
-                    w = sse.BeginEvent("error");
-                    AnthropicError.Write(w, e.Failure!.ToApiError());
-                    await sse.EndDataAsync(ct);
-                    return;
+                var e = events.Current;
+                switch (e.Kind)
+                {
+                    case RunEventKind.Text when e.Text is { Length: > 0 } delta:
+                        if (!textOpen)
+                        {
+                            textOpen = true;
+                            w = BeginBlockStart(sse, blocks++);
+                            w.WriteString("type", "text");
+                            w.WriteString("text", string.Empty);
+                            await EndBlockStartAsync(sse, w, ct);
+                        }
+                        w = sse.BeginEvent("content_block_delta");
+                        w.WriteStartObject();
+                        w.WriteString("type", "content_block_delta");
+                        w.WriteNumber("index", blocks - 1);
+                        w.WriteStartObject("delta");
+                        w.WriteString("type", "text_delta");
+                        w.WriteString("text", delta);
+                        w.WriteEndObject();
+                        w.WriteEndObject();
+                        await sse.EndDataAsync(ct);
+                        lastWrite = time.GetTimestamp();
+                        break;
+                    case RunEventKind.ToolCalls:
+                        calls = e.ToolCalls!;
+                        break;
+                    case RunEventKind.Finished:
+                        finished = e;
+                        break;
+                    case RunEventKind.Failed:
+                        w = sse.BeginEvent("error");
+                        AnthropicError.Write(w, e.Failure!.ToApiError());
+                        await sse.EndDataAsync(ct);
+                        return;
+                }
             }
+        }
+        finally
+        {
+            // An iterator cannot be disposed while a MoveNextAsync is in flight (a disconnect, a failed
+            // write): it is disposed once that ends, which the runner's cancellation makes prompt.
+            if (pending is { IsCompleted: false })
+                _ = pending.ContinueWith(_ => events.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            else
+                await events.DisposeAsync();
         }
         ct.ThrowIfCancellationRequested();
 
