@@ -2,6 +2,7 @@ using MicroAI.Engines.LlamaCpp;
 using MicroAI.Engines.Onnx;
 using MicroAI.ModelRegistry;
 using MicroAI.Runtime;
+using MicroAI.Server.Anthropic;
 using MicroAI.Server.Generation;
 using MicroAI.Server.Hosting;
 using MicroAI.Server.Limits;
@@ -99,6 +100,7 @@ public static class MicroAIApp
         app.MapCompletions();
         app.MapChatCompletions();
         app.MapResponses();
+        app.MapAnthropic();
         app.MapApplyTemplate();
         app.MapTokenize();
         app.MapEmbeddings();

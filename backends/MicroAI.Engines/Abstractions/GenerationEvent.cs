@@ -34,12 +34,15 @@ public readonly record struct GenerationEvent(
     FinishReason FinishReason = FinishReason.Stop,
     GenerationUsage Usage = default,
     GenerationError? Error = null,
-    IReadOnlyList<TokenLogprob>? Logprobs = null)
+    IReadOnlyList<TokenLogprob>? Logprobs = null,
+    string? StopSequence = null)
 {
     public static GenerationEvent Piece(string text) => new(GenerationEventKind.Text, text);
 
     /// <summary>A piece with the logprobs of the tokens that produced it (when the request asked for them).</summary>
     public static GenerationEvent Piece(string text, IReadOnlyList<TokenLogprob>? logprobs) => new(GenerationEventKind.Text, text, Logprobs: logprobs);
-    public static GenerationEvent Finish(FinishReason reason, GenerationUsage usage) => new(GenerationEventKind.Finished, FinishReason: reason, Usage: usage);
+    /// <param name="stopSequence">The stop string that ended the sequence (the request's or its chat format's), when one did.</param>
+    public static GenerationEvent Finish(FinishReason reason, GenerationUsage usage, string? stopSequence = null) =>
+        new(GenerationEventKind.Finished, FinishReason: reason, Usage: usage, StopSequence: stopSequence);
     public static GenerationEvent Fail(GenerationError error) => new(GenerationEventKind.Failed, Error: error);
 }

@@ -58,7 +58,7 @@ internal sealed class SequenceOutput
         tail += _stops.Flush();
         if (tail.Length > 0)
             _events.Writer.TryWrite(GenerationEvent.Piece(tail, TakeLogprobs()));
-        _events.Writer.TryWrite(GenerationEvent.Finish(reason, usage));
+        _events.Writer.TryWrite(GenerationEvent.Finish(reason, usage, _stops.Matched));
     }
 
     public void Fail(GenerationError error) => _events.Writer.TryWrite(GenerationEvent.Fail(error));

@@ -17,6 +17,9 @@ public sealed class StopSequenceMatcher
 
     public bool IsStopped { get; private set; }
 
+    /// <summary>The stop string that matched (null until one has); Anthropic's answer names it.</summary>
+    public string? Matched { get; private set; }
+
     /// <summary>Adds generated text; returns what can be released now.</summary>
     public string Process(string piece)
     {
@@ -29,15 +32,17 @@ public sealed class StopSequenceMatcher
 
         // Earliest match of any stop string wins.
         var cut = -1;
+        string? matched = null;
         foreach (var stop in _stops)
         {
             var at = text.IndexOf(stop, StringComparison.Ordinal);
             if (at >= 0 && (cut < 0 || at < cut))
-                cut = at;
+                (cut, matched) = (at, stop);
         }
         if (cut >= 0)
         {
             IsStopped = true;
+            Matched = matched;
             _pending = string.Empty;
             return text[..cut];
         }

@@ -83,7 +83,7 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
     }
 
     /// <summary>The model's defaults fill what the request left out: sampling values, and a system prompt for a chat that has none.</summary>
-    private static GenerateRequest WithModelDefaults(GenerateRequest request, GenerationPlan plan, MicroAI.ModelRegistry.ModelSettings settings, int choice)
+    internal static GenerateRequest WithModelDefaults(GenerateRequest request, GenerationPlan plan, MicroAI.ModelRegistry.ModelSettings settings, int choice)
     {
         var messages = request.Messages;
         if (messages is not null && !string.IsNullOrEmpty(settings.SystemPrompt) && !messages.Any(m => m.Role is "system" or "developer"))
@@ -116,7 +116,7 @@ internal sealed class GenerationRunner(IModelHost host, TimeProvider time, Obser
                         if (calls is not null)
                             yield return new RunEvent(index, RunEventKind.ToolCalls, ToolCalls: calls);
                     }
-                    yield return new RunEvent(index, RunEventKind.Finished, FinishReason: e.FinishReason, Usage: e.Usage);
+                    yield return new RunEvent(index, RunEventKind.Finished, FinishReason: e.FinishReason, Usage: e.Usage, StopSequence: e.StopSequence);
                     break;
                 case GenerationEventKind.Failed:
                     yield return new RunEvent(index, RunEventKind.Failed, Failure: RunFailure.Of(e.Error!));

@@ -87,7 +87,7 @@ internal enum RunEventKind
     /// length: a cut generation's call markup comes as Text instead (see <see cref="ToolCallReader.Complete"/>).
     /// </summary>
     ToolCalls,
-    /// <summary>The choice ended; <see cref="RunEvent.FinishReason"/> and <see cref="RunEvent.Usage"/> are set.</summary>
+    /// <summary>The choice ended; <see cref="RunEvent.FinishReason"/> and <see cref="RunEvent.Usage"/> are set (and <see cref="RunEvent.StopSequence"/> when a stop string ended it).</summary>
     Finished,
     /// <summary>The choice failed after it started; <see cref="RunEvent.Failure"/> is set.</summary>
     Failed,
@@ -102,7 +102,8 @@ internal readonly record struct RunEvent(
     IReadOnlyList<ToolCall>? ToolCalls = null,
     FinishReason FinishReason = FinishReason.Stop,
     GenerationUsage Usage = default,
-    RunFailure? Failure = null);
+    RunFailure? Failure = null,
+    string? StopSequence = null);
 
 /// <summary>Why a run failed, as the engine or the model host said it; each protocol words it its own way.</summary>
 internal sealed record RunFailure(GenerationError? Error, ModelLookup<LoadedTextModel>? Lookup)

@@ -30,9 +30,10 @@ internal static class HostileCaseGenerator
         }
         foreach (var c in PathNameCases()) yield return c;
         foreach (var c in SpecificCases()) yield return c;
+        foreach (var c in HostileAnthropicCases.All()) yield return c;
     }
 
-    private static HostileCase Post(JsonEndpoint e, string kind, string json, Expect expect, string contentType = "application/json") =>
+    internal static HostileCase Post(JsonEndpoint e, string kind, string json, Expect expect, string contentType = "application/json") =>
         new(e.Name, kind, HttpMethod.Post, e.Path, Encoding.UTF8.GetBytes(json), contentType, expect);
 
     private static HostileCase PostBytes(JsonEndpoint e, string kind, byte[] body, Expect expect) =>
@@ -62,7 +63,7 @@ internal static class HostileCaseGenerator
                     expect = Expect.Either;
                 yield return Post(e, $"{field}={label}", WithRaw(e.ValidBody, field, raw), expect);
                 // Streamed, a request must still be refused before the stream starts: a 4xx JSON error, not a 200 with an error event.
-                if (e.Name is "chat" or "completions" or "responses" && field != "stream")
+                if (e.Name is "chat" or "completions" or "responses" or "messages" && field != "stream")
                     yield return Post(e, $"{field}={label}, streamed", WithRaw(Streamed(e), field, raw), expect);
             }
         }
@@ -227,7 +228,7 @@ internal static class HostileCaseGenerator
             yield return new HostileCase("unknown route", "unknown route", HttpMethod.Post, path, Encoding.UTF8.GetBytes("{}"), "application/json", Expect.ClientError);
     }
 
-    private static JsonEndpoint Endpoint(string name) => HostileEndpoints.All.First(e => e.Name == name);
+    internal static JsonEndpoint Endpoint(string name) => HostileEndpoints.All.First(e => e.Name == name);
 
     /// <summary>Hand-picked adversarial values for the fields that parse something themselves.</summary>
     private static IEnumerable<HostileCase> SpecificCases()

@@ -29,7 +29,7 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
                 return null;
             if (c.UpstreamMayFail && status == 502)
                 return ErrorShapeProblem(contentType, body) is { } upstream ? "502 not in OpenAI's error shape: " + upstream : null;
-            return Judge(c.Expect, status, contentType, body, IsOllama(c.Path));
+            return Judge(c.Expect, status, contentType, body, c.Path);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -43,9 +43,9 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
 
     /// <summary>Ollama's routes answer errors in Ollama's shape (Hosting/ErrorShapes.cs).</summary>
     private static bool IsOllama(string path) =>
-        MicroAI.Server.Hosting.ErrorShapes.Of(new Microsoft.AspNetCore.Http.PathString("/" + path.Split('?')[0])) == MicroAI.Server.Hosting.ErrorShape.Ollama;
+        MicroAI.Server.Hosting.ErrorShapes.Of(new Microsoft.AspNetCore.Http.PathString("/" + path.Split('?')[0].TrimStart('/'))) == MicroAI.Server.Hosting.ErrorShape.Ollama;
 
-    private static string? Judge(Expect expect, int status, string? contentType, string body, bool ollama)
+    private static string? Judge(Expect expect, int status, string? contentType, string body, string path)
     {
         if (status >= 500)
             return $"{status}: {Excerpt(body)}";
@@ -61,9 +61,9 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
             return $"unexpected status {status}";
         if (expect == Expect.Success)
             return $"refused ({status}) but is valid: {Excerpt(body)}";
-        if (ollama)
+        if (IsOllama(path))
             return OllamaErrorShapeProblem(contentType, body) is { } notOllama ? $"{status} not in Ollama's error shape ({notOllama}): {Excerpt(body)}" : null;
-        return ErrorShapeProblem(contentType, body) is { } problem ? $"{status} not in OpenAI's error shape ({problem}): {Excerpt(body)}" : null;
+        return ErrorShapeProblem(contentType, body, path) is { } problem ? $"{status} not in its protocol's error shape ({problem}): {Excerpt(body)}" : null;
     }
 
     /// <summary>Null when <paramref name="body"/> is <c>{"error": non-empty string}</c>.</summary>
@@ -84,13 +84,15 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
     }
 
     /// <summary>Null when <paramref name="body"/> is <c>{"error":{"message": non-empty, "type": string, …}}</c>.</summary>
-    internal static string? ErrorShapeProblem(string? contentType, string body)
+    internal static string? ErrorShapeProblem(string? contentType, string body, string? path = null)
     {
         if (contentType is null || !contentType.StartsWith("application/json", StringComparison.Ordinal))
             return $"content type {contentType ?? "none"}";
         try
         {
             using var doc = JsonDocument.Parse(body);
+            if (path is not null && Hosting.ErrorShapes.Of(new Microsoft.AspNetCore.Http.PathString("/" + path.TrimStart('/'))) == Hosting.ErrorShape.Anthropic)
+                return AnthropicShapeProblem(doc.RootElement);
             if (!doc.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
                 return "no error object";
             if (!error.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String || message.GetString()!.Length == 0)
@@ -103,6 +105,18 @@ internal sealed class HostileClient(Uri baseUri, TimeSpan timeout) : IDisposable
         {
             return "not JSON: " + ex.Message;
         }
+    }
+
+    /// <summary>Null when the body is Anthropic's <c>{"type":"error","error":{"type": string, "message": non-empty}}</c>.</summary>
+    private static string? AnthropicShapeProblem(JsonElement root)
+    {
+        if (!root.TryGetProperty("type", out var kind) || kind.ValueKind != JsonValueKind.String || kind.GetString() != "error")
+            return "no \"type\": \"error\"";
+        if (!root.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
+            return "no error object";
+        if (!error.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            return "no type";
+        return error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String && message.GetString()!.Length > 0 ? null : "no message";
     }
 
     private async Task<(int Status, string? ContentType, string Body)> SendHttpAsync(HostileCase c, CancellationToken ct)

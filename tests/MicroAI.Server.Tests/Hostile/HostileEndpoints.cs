@@ -92,6 +92,25 @@ internal static class HostileEndpoints
                     ["parallel_tool_calls"] = FieldKind.Bool, ["text"] = FieldKind.Object, ["metadata"] = FieldKind.Object, ["user"] = FieldKind.String,
                     ["keep_alive"] = FieldKind.Union, ["seed"] = FieldKind.Integer,
                 }),
+            new("messages", "v1/messages",
+                new JsonObject
+                {
+                    ["model"] = Stories, ["max_tokens"] = 2, ["temperature"] = 0,
+                    ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }),
+                },
+                new Dictionary<string, FieldKind>
+                {
+                    ["model"] = FieldKind.String, ["messages"] = FieldKind.Array, ["system"] = FieldKind.Union, ["max_tokens"] = FieldKind.Integer,
+                    ["stop_sequences"] = FieldKind.Array, ["stream"] = FieldKind.Bool, ["temperature"] = FieldKind.Number, ["top_p"] = FieldKind.Number,
+                    ["top_k"] = FieldKind.Integer, ["tools"] = FieldKind.Array, ["tool_choice"] = FieldKind.Union, ["metadata"] = FieldKind.Object,
+                }),
+            new("count-tokens", "v1/messages/count_tokens",
+                new JsonObject { ["model"] = Stories, ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }) },
+                new Dictionary<string, FieldKind>
+                {
+                    ["model"] = FieldKind.String, ["messages"] = FieldKind.Array, ["system"] = FieldKind.Union, ["tools"] = FieldKind.Array,
+                    ["tool_choice"] = FieldKind.Union,
+                }),
             new("embeddings", "v1/embeddings",
                 new JsonObject { ["model"] = InferenceServerFixture.Embedder, ["input"] = "hello world" },
                 new Dictionary<string, FieldKind>

@@ -51,6 +51,8 @@ public sealed class AuthenticationTests(KeyedServerFixture server, Xunit.Abstrac
                     Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
                 else if (ErrorShapes.Of(new PathString(path)) == ErrorShape.Ollama)
                     Assert.True(response.StatusCode == HttpStatusCode.Unauthorized && !string.IsNullOrEmpty((string?)JsonNode.Parse(text)!["error"]), $"{method} {path}: {text}");
+                else if (Hosting.ErrorShapes.Of(new Microsoft.AspNetCore.Http.PathString(path)) == Hosting.ErrorShape.Anthropic)
+                    Anthropic.AnthropicMessagesTests.AssertAnthropicError(401, response.Content.Headers.ContentType?.MediaType, System.Text.Json.Nodes.JsonNode.Parse(text), text, 401, "authentication_error", null);
                 else
                     Assert.Contains((string?)ErrorResponseTests.AssertError(response, text, HttpStatusCode.Unauthorized, null)["code"], new[] { "missing_api_key", "invalid_api_key" });
                 Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);

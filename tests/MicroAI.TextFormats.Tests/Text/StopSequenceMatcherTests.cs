@@ -37,6 +37,18 @@ public sealed class StopSequenceMatcherTests
     }
 
     [Fact]
+    public void The_stop_that_matched_is_named_the_earliest_when_two_match_across_pieces()
+    {
+        var matcher = new StopSequenceMatcher(["lazy dog", "fox", "brown"]);
+
+        Assert.Null(matcher.Matched);
+        Assert.Equal("The quick ", matcher.Process("The quick bro"));
+        Assert.Null(matcher.Matched);
+        Assert.Equal(string.Empty, matcher.Process("wn fox"));
+        Assert.Equal("brown", matcher.Matched);
+    }
+
+    [Fact]
     public void Stop_at_the_very_start_releases_nothing()
     {
         var matcher = new StopSequenceMatcher(["\nUser:"]);
