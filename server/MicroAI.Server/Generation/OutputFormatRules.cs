@@ -26,8 +26,6 @@ internal static class OutputFormatRules
                     return ApiError.Missing(format.SchemaParam);
                 if (limits.Schema(schema, format.SchemaParam) is { } tooLarge)
                     return tooLarge;
-                // format.Strict changes nothing: every schema is enforced as strict mode would
-                // (only declared properties unless additionalProperties allows more).
                 var result = JsonSchemaGrammar.FromSchema(schema);
                 if (!result.Success)
                     return ApiError.BadRequest($"'{format.SchemaParam}' cannot be enforced: {result.Error}", format.SchemaParam, "unsupported_schema");

@@ -96,6 +96,8 @@ internal enum ToolChoiceMode
 /// A constrained answer: <c>json_object</c>, <c>json_schema</c> (with <paramref name="Schema"/>), or
 /// <c>text</c>/null for none. <paramref name="Param"/> names the field in errors ("response_format",
 /// "text.format"); <paramref name="SchemaParam"/> the schema's own path, which differs between
-/// protocols that nest json_schema and those that flatten it.
+/// protocols that nest json_schema and those that flatten it. OpenAI's <c>strict</c> has no field:
+/// every schema is enforced as strict mode asks (only declared properties unless
+/// <c>additionalProperties</c> allows more), so it changes nothing.
 /// </summary>
-internal sealed record OutputFormat(string? Type, JsonElement? Schema, bool Strict, string Param, string SchemaParam);
+internal sealed record OutputFormat(string? Type, JsonElement? Schema, string Param, string SchemaParam);

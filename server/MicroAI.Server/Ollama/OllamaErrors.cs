@@ -42,10 +42,10 @@ internal static class OllamaErrors
             case { ValueKind: JsonValueKind.String } when format.Value.GetString() is "":
                 return null;
             case { ValueKind: JsonValueKind.String } when format.Value.GetString() is "json":
-                output = new OutputFormat("json_object", null, false, "format", "format");
+                output = new OutputFormat("json_object", null, "format", "format");
                 return null;
             case { ValueKind: JsonValueKind.Object } schema:
-                output = new OutputFormat("json_schema", schema, false, "format", "format");
+                output = new OutputFormat("json_schema", schema, "format", "format");
                 return null;
             default:
                 return ApiError.BadRequest("invalid format: expected \"json\" or a JSON schema object", "format");

@@ -60,7 +60,7 @@ public sealed class TextRequestValidatorTests
         {
             Tools = [new ToolDefinition(tool.RootElement, "tools[0]")],
             ToolChoice = new ToolChoice(ToolChoiceMode.Required),
-            Format = new OutputFormat("json_object", null, false, "text.format", "text.format.schema"),
+            Format = new OutputFormat("json_object", null, "text.format", "text.format.schema"),
         };
 
         var error = TextRequestValidator.Validate(request, Limits, out _);

@@ -105,7 +105,7 @@ internal static class ChatCompletionsMapper
             ToolChoice = toolChoice,
             ParallelToolCalls = r.ParallelToolCalls,
             Format = r.ResponseFormat is { } format
-                ? new OutputFormat(format.Type, format.JsonSchema?.Schema, format.JsonSchema?.Strict == true, "response_format", "response_format.json_schema.schema")
+                ? new OutputFormat(format.Type, format.JsonSchema?.Schema, "response_format", "response_format.json_schema.schema")
                 : null,
             Grammar = r.Grammar,
             KeepAlive = r.KeepAlive,

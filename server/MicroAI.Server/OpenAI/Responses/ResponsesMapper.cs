@@ -92,7 +92,7 @@ internal static class ResponsesMapper
             // The Responses API flattens json_schema's fields into text.format itself.
             Format = format is { } tf
                 ? new OutputFormat(String(tf, "type"), tf.TryGetProperty("schema", out var schema) ? schema : null,
-                    tf.TryGetProperty("strict", out var strict) && strict.ValueKind == JsonValueKind.True, "text.format", "text.format.schema")
+                    "text.format", "text.format.schema")
                 : null,
             KeepAlive = r.KeepAlive,
         };
