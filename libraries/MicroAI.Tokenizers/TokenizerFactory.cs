@@ -38,7 +38,7 @@ public static class TokenizerFactory
         {
             var path = Path.Combine(folder, sp);
             if (File.Exists(path))
-                throw new TokenizerLoadException(path, "SentencePiece model files are not supported yet (a tokenizer.json with a BPE or WordPiece model is)");
+                throw new TokenizerLoadException(path, "SentencePiece model files are not supported yet (a tokenizer.json with a Unigram, BPE or WordPiece model is; transformers writes one with save_pretrained)");
         }
         throw new TokenizerLoadException(folder, "no tokenizer files found (expected tokenizer.json, vocab.txt, or vocab.json with merges.txt)");
     }

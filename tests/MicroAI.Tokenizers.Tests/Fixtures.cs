@@ -17,6 +17,10 @@ internal static class Fixtures
 
     public static string BpeSentencePieceFolder => Path.Combine(Root, "bpe-sp");
 
+    public static string UnigramXlmrFolder => Path.Combine(Root, "unigram-xlmr");
+
+    public static string UnigramT5Folder => Path.Combine(Root, "unigram-t5");
+
     /// <summary>A temp folder with the real GPT-2 vocab.json and merges.txt (decompressed) and a tokenizer_config.json like gpt2's.</summary>
     public static string Gpt2Folder => s_gpt2Folder.Value;
 
@@ -28,6 +32,8 @@ internal static class Fixtures
         "bpe-tiny" => BpeTinyFolder,
         "bpe-sp" => BpeSentencePieceFolder,
         "gpt2" => Gpt2Folder,
+        "unigram-xlmr" => UnigramXlmrFolder,
+        "unigram-t5" => UnigramT5Folder,
         _ => throw new ArgumentException("unknown suite " + suite),
     };
 

@@ -174,15 +174,14 @@ public sealed class LoadingTests
     }
 
     [Fact]
-    public void Unigram_model_is_reported_as_unsupported()
+    public void Unigram_tokenizer_json_loads_from_a_folder()
     {
+        // An empty charsmap is SentencePiece's identity normalization.
         var folder = Fixtures.NewTempFolder();
         File.WriteAllText(Path.Combine(folder, "tokenizer.json"),
-            """{"version":"1.0","added_tokens":[],"normalizer":{"type":"Precompiled","precompiled_charsmap":"AA=="},"pre_tokenizer":null,"post_processor":null,"decoder":null,"model":{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0.0],["▁a",-1.5]]}}""");
-        var e = Assert.Throws<TokenizerLoadException>(() => TokenizerFactory.FromFolder(folder));
-        Assert.EndsWith("tokenizer.json", e.FilePath);
-        Assert.Contains("Unigram", e.Reason);
-        Assert.Contains("not supported yet", e.Reason);
+            """{"version":"1.0","added_tokens":[],"normalizer":{"type":"Precompiled","precompiled_charsmap":""},"pre_tokenizer":{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":true},"post_processor":null,"decoder":null,"model":{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0.0],["▁a",-1.5]]}}""");
+        var tokenizer = TokenizerFactory.FromFolder(folder);
+        Assert.Equal([1, 1, 0], tokenizer.Encode("a a b").Ids);
     }
 
     [Theory]
@@ -196,6 +195,9 @@ public sealed class LoadingTests
     [InlineData("{\"pre_tokenizer\": {\"type\": \"UnicodeScripts\"}, \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}}}", "pre_tokenizer type 'UnicodeScripts' is not supported")]
     [InlineData("{\"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"Regex\": \"a++(\"}, \"behavior\": \"Isolated\"}, \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}}}", "not supported by .NET's regex engine")]
     [InlineData("{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": \"zero\"}}}", "vocab entry 'a' has no valid id")]
+    [InlineData("{\"model\": {\"type\": \"Unigram\", \"unk_id\": 0, \"vocab\": [[\"a\", \"x\"]]}}", "Unigram vocab entry 0 is not [piece, score]")]
+    [InlineData("{\"model\": {\"type\": \"Unigram\", \"unk_id\": 5, \"vocab\": [[\"a\", -1.0]]}}", "unk_id 5 is outside the vocabulary")]
+    [InlineData("{\"model\": {\"type\": \"Unigram\", \"vocab\": {\"a\": 0}}}", "must be an array of [piece, score]")]
     public void Corrupt_or_unsupported_tokenizer_json_is_a_clear_load_error(string json, string reason)
     {
         var e = Assert.Throws<TokenizerLoadException>(() => TokenizerFactory.FromTokenizerJson(json));

@@ -8,7 +8,7 @@ namespace MicroAI.Tokenizers.Tests;
 /// </summary>
 public sealed class ReferenceExpectationTests
 {
-    public static TheoryData<string> Suites => new() { "minilm", "bpe-tiny", "bpe-sp", "gpt2" };
+    public static TheoryData<string> Suites => new() { "minilm", "bpe-tiny", "bpe-sp", "gpt2", "unigram-xlmr", "unigram-t5" };
 
     public static TheoryData<string> Variants => new(Fixtures.VariantNames());
 

@@ -5,7 +5,7 @@ namespace MicroAI.Tokenizers.Tests;
 /// <summary>No input string may make encoding throw or hang; decode must survive any ids.</summary>
 public sealed class RobustnessTests
 {
-    public static TheoryData<string> Suites => new() { "minilm", "bpe-tiny", "bpe-sp", "gpt2" };
+    public static TheoryData<string> Suites => new() { "minilm", "bpe-tiny", "bpe-sp", "gpt2", "unigram-xlmr", "unigram-t5" };
 
     private static readonly string[] s_awkward =
     [

@@ -3,7 +3,7 @@ using MicroAI.Tokenizers.Models;
 
 namespace MicroAI.Tokenizers.Loading;
 
-/// <summary>The "model" object: WordPiece, BPE, WordLevel (Unigram is reported as unsupported).</summary>
+/// <summary>The "model" object: WordPiece, BPE, WordLevel, Unigram.</summary>
 internal sealed partial class ComponentReader
 {
     public ITokenModel Model(JsonElement? element)
@@ -19,7 +19,7 @@ internal sealed partial class ComponentReader
                     ReadVocab(e), e.Str("unk_token") ?? "[UNK]", e.Str("continuing_subword_prefix") ?? "##", e.Int("max_input_chars_per_word") ?? 100),
                 "BPE" => ReadBpe(e),
                 "WordLevel" => ReadWordLevel(e),
-                "Unigram" => throw context.Fail("Unigram (SentencePiece) models are not supported yet"),
+                "Unigram" => ReadUnigram(e),
                 _ => throw context.Fail($"model type '{type}' is not supported"),
             };
         }
@@ -85,6 +85,21 @@ internal sealed partial class ComponentReader
             e.Bool("byte_fallback") ?? false,
             e.Bool("ignore_merges") ?? false);
         return new BpeModel(vocab, merges, options);
+    }
+
+    private UnigramModel ReadUnigram(JsonElement e)
+    {
+        if (e.Prop("vocab") is not { ValueKind: JsonValueKind.Array } vocab)
+            throw context.Fail("Unigram model 'vocab' must be an array of [piece, score]");
+        var pieces = new List<(string, double)>(vocab.GetArrayLength());
+        foreach (var entry in vocab.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() != 2
+                || entry[0].ValueKind != JsonValueKind.String || entry[1].ValueKind != JsonValueKind.Number)
+                throw context.Fail($"Unigram vocab entry {pieces.Count} is not [piece, score]");
+            pieces.Add((entry[0].GetString()!, entry[1].GetDouble()));
+        }
+        return new UnigramModel(pieces, e.Int("unk_id"), e.Bool("byte_fallback") ?? false);
     }
 
     private WordLevelModel ReadWordLevel(JsonElement e)

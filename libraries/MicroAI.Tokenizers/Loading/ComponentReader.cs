@@ -32,7 +32,7 @@ internal sealed partial class ComponentReader(LoadContext context)
             "Replace" => ReadReplace(e),
             "Prepend" => new PrependNormalizer(e.Str("prepend") ?? throw context.Fail("Prepend normalizer without 'prepend'")),
             "Sequence" => new SequenceNormalizer(Array(e, "normalizers").Select(n => Normalizer(n)).OfType<INormalizer>().ToArray()),
-            "Precompiled" => throw context.Fail("the 'Precompiled' normalizer (a SentencePiece character map, used with Unigram/SentencePiece models) is not supported yet"),
+            "Precompiled" => ReadPrecompiled(e),
             _ => throw context.Fail($"normalizer type '{type}' is not supported"),
         };
     }
@@ -132,6 +132,22 @@ internal sealed partial class ComponentReader(LoadContext context)
     {
         var (literal, regex) = Pattern(e, "Replace normalizer");
         return new ReplaceNormalizer(literal, regex, e.Str("content") ?? "");
+    }
+
+    private PrecompiledNormalizer? ReadPrecompiled(JsonElement e)
+    {
+        var charsmap = e.Str("precompiled_charsmap") ?? throw context.Fail("Precompiled normalizer without 'precompiled_charsmap'");
+        // SentencePiece's "identity" normalization compiles to an empty map.
+        if (charsmap.Length == 0)
+            return null;
+        try
+        {
+            return PrecompiledNormalizer.Parse(charsmap);
+        }
+        catch (FormatException ex)
+        {
+            throw context.Fail("Precompiled normalizer: " + ex.Message, ex);
+        }
     }
 
     private SplitPreTokenizer ReadSplit(JsonElement e)

@@ -6,6 +6,7 @@
 //   variant:* : Fixtures/variants.json — a base tokenizer.json with components replaced, to cover the other
 //              normalizers, pre-tokenizers, post-processors and decoders (single sequences only)
 //   gpt2     : Fixtures/gpt2/{vocab.json,merges.txt}.gz (real GPT-2 vocabulary; see gpt2/NOTICE.md)
+//   unigram-xlmr, unigram-t5 : Fixtures/unigram-* (Unigram + Precompiled charsmap; made by make-unigram-fixture.mjs)
 // Dev-time only; the tests read the JSON and never need node or the network.
 //
 //   mkdir /tmp/tokref && cd /tmp/tokref && npm install @huggingface/transformers --ignore-scripts
@@ -25,6 +26,7 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { singles, pairs } from './corpus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sharedModels = process.argv[2] ?? join(here, '..', '..', '..', '..', 'shared', 'models');
@@ -33,66 +35,6 @@ const { env, AutoTokenizer } = tf;
 env.allowRemoteModels = false;
 
 const MAX = 16;
-const longWord = 'Pneumonoultramicroscopicsilicovolcanoconiosis'.repeat(3) + 'x'.repeat(20); // 155 chars
-const singles = [
-  'Hello, world!',
-  'The quick brown fox jumps over the lazy dog.',
-  'HeLLo WoRLD, iPhone and NASA',
-  'é ü Å',
-  'Crème brûlée',
-  'naïve café résumé Ångström façade señor',
-  'Straße über Öl',
-  '中文',
-  '日本語',
-  '한국어',
-  '我爱北京天安门。こんにちは、世界！',
-  '👍🏽',
-  '👨‍👩‍👧',
-  'I ❤️ NY 🗽 and 🎉🎉',
-  '!!!???...',
-  '--==**&&^^%%$$##@@',
-  '"Quoted" (parens) [brackets] {braces} <angle>',
-  "don't can't won't it's we're they've I'm",
-  '3.14159 1,000,000 42nd 2024-01-31 0x1F',
-  'https://www.example.com/path/to/page.html?query=tokens&page=2#section',
-  'mail me at someone@example.org',
-  'def f(x):\n    return x ** 2  # square',
-  'for (int i = 0; i < n; i++) { sum += a[i]; }',
-  'a\tb\nc\r\nd',
-  'tab\t\tand\n\nnewlines\r\n',
-  'ctrl\u0000chars\u0001here\u0007\u001b[0m\u007f',
-  'zero\u200bwidth\u200djoiner\ufeffbom\u00adsoft',
-  'non\u00a0breaking\u3000ideographic\u2003em space',
-  'ＦＵＬＬＷＩＤＴＨ １２３',
-  'Ελληνικά Привет мир',
-  'مرحبا بالعالم שלום',
-  'สวัสดีครับ नमस्ते दुनिया',
-  'Tiếng Việt có dấu',
-  'e\u0301 vs é',
-  'ﬁ ﬂ ½ ² ℌ ①',
-  'İstanbul ǅ',
-  '𝐀𝐁𝐂 𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
-  longWord,
-  'short ' + longWord + ' words',
-  '',
-  '   \t\n  ',
-  ' leading and trailing spaces ',
-  '[CLS] hello [SEP] world [MASK] [mask] [UNK]',
-  '<s>hello</s> <mask> world <pad>',
-  'A longer sentence that certainly has more than sixteen tokens, so truncation will cut it somewhere in the middle.',
-  'Sentence embeddings map text to vectors; cross-encoders score pairs; classifiers predict labels.',
-];
-const pairs = [
-  ['How old are you?', 'I am 6 years old.'],
-  ['What is the capital of France?', 'Paris is the capital and most populous city of France.'],
-  ['A very long first sequence that goes on and on with many words in it, far more than the second one.', 'Short.'],
-  ['Short.', 'A very long second sequence that goes on and on with many words in it, far more than the first one.'],
-  ['one two three four five six seven eight nine ten', 'a b c d e f g h i j k l'],
-  ['one two three four five six seven', 'a b c d e f g'],
-  ['hello', ''],
-  ['', ''],
-  ['Crème brûlée 中文', '👍🏽 emoji'],
-];
 
 // Hugging Face (Rust tokenizers) "longest_first" for a pair, given the content budget `max`.
 function longestFirst(n1, n2, max) {
@@ -253,6 +195,8 @@ const result = {
     suite('bpe-tiny', await load(join(here, 'bpe-tiny'))),
     suite('bpe-sp', await load(join(here, 'bpe-sp'))),
     suite('gpt2', await load(gpt2Folder())),
+    suite('unigram-xlmr', await load(join(here, 'unigram-xlmr'))),
+    suite('unigram-t5', await load(join(here, 'unigram-t5'))),
   ],
 };
 const baseFolders = { minilm: join(sharedModels, 'tokenizers', 'all-MiniLM-L6-v2'), 'bpe-tiny': join(here, 'bpe-tiny'), 'bpe-sp': join(here, 'bpe-sp') };
