@@ -93,6 +93,10 @@ public sealed class UnigramTests
         Assert.Equal("a b", precompiled.Normalize("a\u200bb"));                      // zero-width space → space
         Assert.Equal("fi 1\u20442 1", precompiled.Normalize("ﬁ ½ ①"));        // ½ is 1 FRACTION SLASH 2 under NFKC
         Assert.Equal("é", precompiled.Normalize("e\u0301"));                         // a whole-cluster entry
+        // CR LF is one cluster under 6 bytes: Hugging Face looks it up whole and takes the shortest key that
+        // prefixes it ("\r" → " "), so the LF goes with it (transformers.js's approximation gives two spaces).
+        Assert.Equal("a b", precompiled.Normalize("a\r\nb"));
+        Assert.Equal("a  b", precompiled.Normalize("a\n\rb"));                       // two clusters, one space each
         Assert.Equal("👨 👩 👧", precompiled.Normalize("👨\u200d👩\u200d👧"));      // a long cluster maps code point by code point
         const string plain = "plain text, 中文 and 👍";
         Assert.Same(plain, precompiled.Normalize(plain));
