@@ -37,7 +37,7 @@ instructions() {
 # Image paths → temporary folders: every absolute path of one segment that a stage uses.
 map_paths() {
   local s=$1
-  for p in src out app data models nuget ort-cuda llama-natives llama natives; do
+  for p in src out app data models llama-natives llama natives; do
     s=$(printf '%s' "$s" | sed -E "s#(^|[ \"=:])/$p(/|\"| |$)#\\1$tmp/$p\\2#g")
   done
   printf '%s' "$s"

@@ -4,7 +4,8 @@
 #
 #   docker/publish.sh TARGETARCH VARIANT OUTDIR [more dotnet publish arguments]
 #     TARGETARCH  amd64 | arm64 (Docker's names; x64 is accepted)
-#     VARIANT     cpu | cuda | vulkan (LlamaVariant; prebuilt natives from npm)
+#     VARIANT     cpu | cuda | vulkan (LlamaVariant; prebuilt natives from npm; ONNX Runtime's
+#                 package is -p:OnnxRuntimeVariant, passed with the more arguments)
 #     OUTDIR      where microai and its natives go
 set -euo pipefail
 arch=${1:?TARGETARCH}; variant=${2:?VARIANT}; out=${3:?OUTDIR}; shift 3

@@ -85,7 +85,7 @@ public sealed class DockerfileTests
 
         var cuda = Read("Dockerfile.cuda");
         Assert.StartsWith("nvidia/cuda:12", cuda.Stages[^1].Image, StringComparison.Ordinal);
-        Assert.Contains(cuda.Stages[0].Instructions, i => i.Keyword == "RUN" && i.Arguments.Contains("amd64 cuda", StringComparison.Ordinal) && i.Arguments.Contains("OnnxRuntimeNativesDir", StringComparison.Ordinal));
+        Assert.Contains(cuda.Stages[0].Instructions, i => i.Keyword == "RUN" && i.Arguments.Contains("amd64 cuda", StringComparison.Ordinal) && i.Arguments.Contains("-p:OnnxRuntimeVariant=cuda", StringComparison.Ordinal));
 
         var jetson = Read("Dockerfile.jetson");
         var llama = Assert.Single(jetson.Stages, s => s.Name == "llama");
@@ -101,8 +101,12 @@ public sealed class DockerfileTests
         var version = System.Text.RegularExpressions.Regex.Match(targets, "<LlamaCppNpmVersion>([^<]+)<").Groups[1].Value;
         Assert.Contains("NODE_LLAMA_CPP_VERSION=" + version, File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docker", "Dockerfile.jetson")), StringComparison.Ordinal);
 
+        // ONNX Runtime comes from NuGet with the build's own version; the images name no other source.
         var ortTargets = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "backends/MicroAI.Engines.Onnx/Native/OnnxRuntimeNatives.targets"));
-        var ort = System.Text.RegularExpressions.Regex.Match(ortTargets, "<OnnxRuntimeNpmVersion>([^<]+)<").Groups[1].Value;
-        Assert.Contains($">{ort}</OnnxRuntimeGpuVersion>", File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docker", "cuda", "OnnxRuntimeGpu.csproj")), StringComparison.Ordinal);
+        var ort = System.Text.RegularExpressions.Regex.Match(ortTargets, "<OnnxRuntimeVersion>([^<]+)<").Groups[1].Value;
+        Assert.Matches(@"^\d+\.\d+\.\d+$", ort);
+        Assert.Contains($"Microsoft.ML.OnnxRuntime.Gpu.Linux` {ort}", File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docker", "README.md")), StringComparison.Ordinal);
+        foreach (var dockerfile in Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "docker"), "Dockerfile*"))
+            Assert.DoesNotContain("onnxruntime-node", File.ReadAllText(dockerfile), StringComparison.Ordinal);
     }
 }

@@ -1,16 +1,19 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
 
 namespace MicroAI.Engines.Onnx.Native;
 
 /// <summary>
-/// Maps the logical library name "onnxruntime" used by <see cref="OrtNative"/> to the file the build
-/// copied next to the assemblies: libonnxruntime.so.1 on Linux, onnxruntime.dll on Windows,
-/// libonnxruntime*.dylib on macOS. The library is loaded once per process; the directory given to the
-/// first <see cref="Install"/> before that load is the one used.
+/// Loads the ONNX Runtime library that ONNX Runtime's managed API imports as "onnxruntime" from
+/// <see cref="NativeDirectory"/>: the application folder, where the build copies the NuGet package's
+/// natives, or MicroAI:Onnx:NativeDirectory (a custom or GPU build). The managed API's own resolver
+/// is switched off so this one decides; the library is loaded once per process, from the directory
+/// given to the first <see cref="Install"/> before that load.
 /// </summary>
 internal static class OrtLibraryResolver
 {
+    /// <summary>The name ONNX Runtime's managed API imports its functions from.</summary>
     public const string LibraryName = "onnxruntime";
 
     private static readonly Lock s_gate = new();
@@ -18,9 +21,6 @@ internal static class OrtLibraryResolver
     private static nint s_handle;
 
     public static string NativeDirectory { get; private set; } = AppContext.BaseDirectory;
-
-    /// <summary>The loaded library, for exports outside the OrtApi table (e.g. the DirectML append function); 0 before the first call.</summary>
-    public static nint Handle => Volatile.Read(ref s_handle);
 
     public static void Install(string? nativeDirectory)
     {
@@ -31,7 +31,11 @@ internal static class OrtLibraryResolver
                 NativeDirectory = Path.GetFullPath(nativeDirectory);
         }
         if (Interlocked.Exchange(ref s_installed, 1) == 0)
-            NativeLibrary.SetDllImportResolver(typeof(OrtLibraryResolver).Assembly, Resolve);
+        {
+            // Must happen before any ONNX Runtime type initialises its P/Invokes, or theirs is registered.
+            OrtEnv.DisableDllImportResolver = true;
+            NativeLibrary.SetDllImportResolver(typeof(OrtEnv).Assembly, Resolve);
+        }
     }
 
     /// <summary>Finds the library file in <paramref name="dir"/>, or null when it is not there.</summary>
@@ -39,8 +43,8 @@ internal static class OrtLibraryResolver
     {
         if (!Directory.Exists(dir))
             return null;
-        // The unversioned names first (a custom build or a CUDA package may ship them), then the
-        // versioned ones the npm package carries: libonnxruntime.so.1, libonnxruntime.1.30.0.dylib.
+        // The unversioned names first (the NuGet packages ship them), then versioned ones a custom
+        // build may carry: libonnxruntime.so.1, libonnxruntime.1.32.0.dylib.
         string[] exact = OperatingSystem.IsWindows() ? ["onnxruntime.dll"]
             : OperatingSystem.IsMacOS() ? ["libonnxruntime.dylib"]
             : ["libonnxruntime.so", "libonnxruntime.so.1"];
@@ -74,8 +78,8 @@ internal static class OrtLibraryResolver
 
     public static string MissingMessage() =>
         $"The ONNX Runtime native library was not found in '{NativeDirectory}'. " +
-        "The build restores it from npm (onnxruntime-node@1.30.0); rebuild with npm available, " +
-        "or set MicroAI:Onnx:NativeDirectory to a folder holding " +
-        (OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib" : "libonnxruntime.so.1") +
+        "The build copies it from the NuGet package Microsoft.ML.OnnxRuntime (or the one -p:OnnxRuntimeVariant chose); " +
+        "rebuild, or set MicroAI:Onnx:NativeDirectory to a folder holding " +
+        (OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib" : "libonnxruntime.so") +
         " for this platform.";
 }

@@ -1,4 +1,6 @@
 using MicroAI.Engines.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using OrtException = Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
 namespace MicroAI.Engines.Onnx;
 
@@ -17,11 +19,15 @@ internal static class ExecutionProviderSelector
     public const string CoreML = "CoreMLExecutionProvider";
 
     private const string CudaHint =
-        " (CUDA needs a GPU build of ONNX Runtime with its provider libraries beside it: build with -p:OnnxRuntimeNativesDir=DIR or set MicroAI:Onnx:NativeDirectory)";
+        " (CUDA needs a GPU build of ONNX Runtime with its provider libraries beside it: build with -p:OnnxRuntimeVariant=cuda, " +
+        "or -p:OnnxRuntimeNativesDir=DIR / MicroAI:Onnx:NativeDirectory for a custom build)";
+
+    /// <summary>The DirectML append function, an export of DirectML builds of onnxruntime.dll only (dml_provider_factory.h).</summary>
+    private const string DmlAppendExport = "OrtSessionOptionsAppendExecutionProvider_DML";
 
     internal enum Choice { Auto, Cpu, Cuda, DirectML, CoreML }
 
-    public sealed record Result(SafeOrtSessionHandle Session, string Provider, IReadOnlyList<OnnxProviderReport> Reports, bool FellBack);
+    public sealed record Result(InferenceSession Session, string Provider, IReadOnlyList<OnnxProviderReport> Reports, bool FellBack);
 
     /// <summary>Parses the configured name; unknown names are a configuration error, not something to guess around.</summary>
     public static Choice Parse(string? name) => (name ?? "auto").Trim().ToLowerInvariant() switch
@@ -36,7 +42,7 @@ internal static class ExecutionProviderSelector
             nameof(OnnxRuntimeOptions.ExecutionProvider)),
     };
 
-    public static Result Open(SafeOrtEnvHandle env, string modelPath, OnnxRuntimeOptions options, IReadOnlyList<string> available)
+    public static Result Open(string modelPath, OnnxRuntimeOptions options, IReadOnlyList<string> available)
     {
         var choice = Parse(options.ExecutionProvider);
         var reports = new List<OnnxProviderReport>();
@@ -54,33 +60,41 @@ internal static class ExecutionProviderSelector
             {
                 if (!Append(candidate, sessionOptions, options.DeviceId))
                 {
-                    reports.Add(new OnnxProviderReport(name, false, $"this onnxruntime library does not export {OrtNative.DmlAppendExport}"));
+                    reports.Add(new OnnxProviderReport(name, false, $"this onnxruntime library does not export {DmlAppendExport}"));
                     continue;
                 }
             }
-            catch (OnnxRuntimeException ex)
+            catch (OrtException ex)
             {
-                // The CPU packages list CUDA among the available providers (the bridge is compiled in) but
-                // ship without its provider libraries, so appending it fails here with a load error.
+                // A build that lists CUDA but lacks its provider libraries (or CUDA's own, cuDNN) fails here
+                // with a load error.
                 var hint = candidate == Choice.Cuda ? CudaHint : string.Empty;
-                reports.Add(new OnnxProviderReport(name, false, $"ONNX Runtime could not add it: {ex.Message}{hint}"));
+                reports.Add(new OnnxProviderReport(name, false, $"ONNX Runtime could not add it: {OrtErrors.Translate(ex).Message}{hint}"));
                 continue;
             }
             try
             {
-                var session = OrtNative.CreateSession(env, modelPath, sessionOptions);
+                var session = new InferenceSession(modelPath, sessionOptions);
                 reports.Add(new OnnxProviderReport(name, true, null));
                 return new Result(session, name, reports.AsReadOnly(), FellBack: false);
             }
-            catch (OnnxRuntimeException ex)
+            catch (OrtException ex)
             {
                 // E.g. a CUDA build on a machine without a usable GPU. A broken model fails again below,
                 // on the CPU, and that error is the one the caller sees.
-                reports.Add(new OnnxProviderReport(name, false, $"creating the session with it failed: {ex.Message}"));
+                reports.Add(new OnnxProviderReport(name, false, $"creating the session with it failed: {OrtErrors.Translate(ex).Message}"));
             }
         }
         using var cpuOptions = CreateBaseOptions(options);
-        var cpuSession = OrtNative.CreateSession(env, modelPath, cpuOptions);
+        InferenceSession cpuSession;
+        try
+        {
+            cpuSession = new InferenceSession(modelPath, cpuOptions);
+        }
+        catch (OrtException ex)
+        {
+            throw OrtErrors.Translate(ex);
+        }
         reports.Add(new OnnxProviderReport(Cpu, true, null));
         return new Result(cpuSession, Cpu, reports.AsReadOnly(), FellBack: choice is not (Choice.Auto or Choice.Cpu));
     }
@@ -149,20 +163,36 @@ internal static class ExecutionProviderSelector
         return reports;
     }
 
-    private static bool Append(Choice choice, SafeOrtSessionOptionsHandle sessionOptions, int deviceId)
+    private static bool Append(Choice choice, SessionOptions sessionOptions, int deviceId)
     {
         switch (choice)
         {
             case Choice.Cuda:
-                OrtNative.AppendCuda(sessionOptions, deviceId);
+                // The V2 options (the API table's CreateCUDAProviderOptions), not AppendExecutionProvider_CUDA(int),
+                // which calls a legacy export; the session options keep their own copy.
+                using (var cuda = new OrtCUDAProviderOptions())
+                {
+                    cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    sessionOptions.AppendExecutionProvider_CUDA(cuda);
+                }
                 return true;
             case Choice.DirectML:
-                return OrtNative.TryAppendDirectML(sessionOptions, deviceId);
+                // DirectML cannot run with memory patterns or parallel execution, as its documentation says.
+                sessionOptions.EnableMemoryPattern = false;
+                sessionOptions.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+                try
+                {
+                    sessionOptions.AppendExecutionProvider_DML(deviceId);
+                    return true;
+                }
+                catch (EntryPointNotFoundException)
+                {
+                    return false;
+                }
             case Choice.CoreML:
-                // The generic entry point, which the C API header lists CoreML under (the exported
-                // OrtSessionOptionsAppendExecutionProvider_CoreML only takes the legacy flag bits). No keys:
-                // CoreML's defaults apply (all compute units).
-                OrtNative.AppendExecutionProvider(sessionOptions, "CoreML", []);
+                // The generic entry point, which the C API lists CoreML under (AppendExecutionProvider_CoreML
+                // only takes the legacy flag bits). No keys: CoreML's defaults apply (all compute units).
+                sessionOptions.AppendExecutionProvider("CoreML", new Dictionary<string, string>());
                 return true;
             default:
                 return true;
@@ -170,16 +200,16 @@ internal static class ExecutionProviderSelector
     }
 
     /// <summary>Settings every session gets: full graph optimisation and the configured thread counts (0 = ONNX Runtime's default).</summary>
-    private static SafeOrtSessionOptionsHandle CreateBaseOptions(OnnxRuntimeOptions options)
+    private static SessionOptions CreateBaseOptions(OnnxRuntimeOptions options)
     {
-        var sessionOptions = OrtNative.CreateSessionOptions();
+        var sessionOptions = new SessionOptions();
         try
         {
-            OrtNative.SetGraphOptimizationLevel(sessionOptions, OrtGraphOptimizationLevel.EnableAll);
+            sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
             if (options.IntraOpThreads > 0)
-                OrtNative.SetIntraOpNumThreads(sessionOptions, options.IntraOpThreads);
+                sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
             if (options.InterOpThreads > 0)
-                OrtNative.SetInterOpNumThreads(sessionOptions, options.InterOpThreads);
+                sessionOptions.InterOpNumThreads = options.InterOpThreads;
             return sessionOptions;
         }
         catch

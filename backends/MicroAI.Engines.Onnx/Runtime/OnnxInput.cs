@@ -2,6 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using MicroAI.Engines.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using OrtException = Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
 namespace MicroAI.Engines.Onnx;
 
@@ -96,22 +99,40 @@ public sealed class OnnxInput
     /// Creates the OrtValue for a run. For numeric data <paramref name="pin"/> keeps the memory fixed and
     /// must be disposed after the value is released; string data is copied and needs no pin.
     /// </summary>
-    internal unsafe SafeOrtValueHandle CreateValue(out MemoryHandle pin)
+    internal unsafe OrtValue CreateValue(out MemoryHandle pin)
     {
-        if (_strings is not null)
-        {
-            pin = default;
-            return OrtNative.CreateStringTensor(_strings, _shape);
-        }
-        pin = _pin!();
+        pin = default;
         try
         {
-            return OrtNative.CreateTensorWithData(pin.Pointer, _byteLength, _shape, ElementType);
+            if (_strings is not null)
+                return CreateStringValue();
+            pin = _pin!();
+            // Over the pinned memory itself (OrtApi::CreateTensorWithDataAsOrtValue): no copy.
+            return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, (TensorElementType)ElementType, _shape,
+                (nint)pin.Pointer, checked((long)_byteLength));
         }
-        catch
+        catch (Exception ex)
         {
             pin.Dispose();
             pin = default;
+            if (ex is OrtException ort)
+                throw OrtErrors.Translate(ort);
+            throw;
+        }
+    }
+
+    private OrtValue CreateStringValue()
+    {
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, _shape);
+        try
+        {
+            for (var i = 0; i < _strings!.Length; i++)
+                value.StringTensorSetElementAt(_strings[i].AsSpan(), i);
+            return value;
+        }
+        catch
+        {
+            value.Dispose();
             throw;
         }
     }

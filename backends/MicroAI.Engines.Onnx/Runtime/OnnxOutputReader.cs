@@ -1,4 +1,5 @@
-using MicroAI.Engines.Onnx.Native;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
 
 namespace MicroAI.Engines.Onnx;
 
@@ -6,45 +7,52 @@ namespace MicroAI.Engines.Onnx;
 /// Copies an output OrtValue that ONNX Runtime allocated into an <see cref="OnnxOutput"/>, so the value
 /// can be released right after the run and callers never hold native memory.
 /// </summary>
-internal static unsafe class OnnxOutputReader
+internal static class OnnxOutputReader
 {
-    public static OnnxOutput Read(string name, nint value)
+    public static OnnxOutput Read(string name, OrtValue value)
     {
-        if (value == 0)
-            throw new InvalidOperationException($"ONNX Runtime returned no value for output '{name}'.");
-        var kind = OrtNative.GetValueType(value);
-        if (kind != OrtValueType.Tensor)
-            throw new NotSupportedException($"Output '{name}' is a {kind}, not a tensor; MicroAI reads tensor outputs only. Leave it out of the output names.");
-        var (type, shape) = OrtNative.GetTensorTypeAndShape(value);
-        long count = 1;
-        foreach (var dim in shape)
-            count = checked(count * dim);
+        if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+            throw new NotSupportedException($"Output '{name}' is a {Describe(value.OnnxType)}, not a tensor; MicroAI reads tensor outputs only. Leave it out of the output names.");
+        var info = value.GetTensorTypeAndShape();
+        var type = (OnnxElementType)info.ElementDataType;
+        var shape = info.Shape;
+        var count = info.ElementCount;
         if (count > Array.MaxLength)
             throw new NotSupportedException($"Output '{name}' has {count} elements, more than a .NET array holds.");
-        var n = (int)count;
         if (type == OnnxElementType.String)
-            return new OnnxOutput(name, type, shape, OrtNative.GetStringTensor(value, n));
-        var data = n == 0 ? null : OrtNative.GetTensorData(value);
+            return new OnnxOutput(name, type, shape, value.GetStringTensorAsArray());
+        // The raw bytes, reinterpreted: the managed API's typed spans know neither System.Half nor BFloat16 as ushort.
+        var data = count == 0 ? default : (ReadOnlySpan<byte>)value.GetTensorMutableRawData();
         Array array = type switch
         {
-            OnnxElementType.Float => Copy<float>(data, n),
-            OnnxElementType.Float16 => Copy<Half>(data, n),
-            OnnxElementType.BFloat16 => Copy<ushort>(data, n),
-            OnnxElementType.Double => Copy<double>(data, n),
-            OnnxElementType.Int8 => Copy<sbyte>(data, n),
-            OnnxElementType.UInt8 => Copy<byte>(data, n),
-            OnnxElementType.Int16 => Copy<short>(data, n),
-            OnnxElementType.UInt16 => Copy<ushort>(data, n),
-            OnnxElementType.Int32 => Copy<int>(data, n),
-            OnnxElementType.UInt32 => Copy<uint>(data, n),
-            OnnxElementType.Int64 => Copy<long>(data, n),
-            OnnxElementType.UInt64 => Copy<ulong>(data, n),
-            OnnxElementType.Bool => Copy<bool>(data, n),
+            OnnxElementType.Float => Copy<float>(data),
+            OnnxElementType.Float16 => Copy<Half>(data),
+            OnnxElementType.BFloat16 => Copy<ushort>(data),
+            OnnxElementType.Double => Copy<double>(data),
+            OnnxElementType.Int8 => Copy<sbyte>(data),
+            OnnxElementType.UInt8 => Copy<byte>(data),
+            OnnxElementType.Int16 => Copy<short>(data),
+            OnnxElementType.UInt16 => Copy<ushort>(data),
+            OnnxElementType.Int32 => Copy<int>(data),
+            OnnxElementType.UInt32 => Copy<uint>(data),
+            OnnxElementType.Int64 => Copy<long>(data),
+            OnnxElementType.UInt64 => Copy<ulong>(data),
+            OnnxElementType.Bool => Copy<bool>(data),
             _ => throw new NotSupportedException($"Output '{name}' has element type {type}, which MicroAI does not read."),
         };
         return new OnnxOutput(name, type, shape, array);
     }
 
-    private static T[] Copy<T>(void* data, int count) where T : unmanaged =>
-        count == 0 ? [] : new ReadOnlySpan<T>(data, count).ToArray();
+    private static T[] Copy<T>(ReadOnlySpan<byte> data) where T : unmanaged =>
+        data.IsEmpty ? [] : MemoryMarshal.Cast<byte, T>(data).ToArray();
+
+    private static string Describe(OnnxValueType type) => type switch
+    {
+        OnnxValueType.ONNX_TYPE_SEQUENCE => "Sequence",
+        OnnxValueType.ONNX_TYPE_MAP => "Map",
+        OnnxValueType.ONNX_TYPE_OPTIONAL => "Optional",
+        OnnxValueType.ONNX_TYPE_SPARSETENSOR => "SparseTensor",
+        OnnxValueType.ONNX_TYPE_OPAQUE => "Opaque",
+        _ => "value of unknown type",
+    };
 }

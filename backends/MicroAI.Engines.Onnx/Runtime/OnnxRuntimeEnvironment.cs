@@ -1,16 +1,18 @@
 using MicroAI.Engines.Onnx.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using OrtException = Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
 namespace MicroAI.Engines.Onnx;
 
 /// <summary>
 /// The ONNX Runtime environment (OrtEnv: logging, and what sessions share), from which sessions are
-/// opened. ONNX Runtime keeps one environment per process, so the server uses <see cref="Shared"/>;
-/// <see cref="Create"/> makes an owned instance for tests (internally the same reference-counted OrtEnv).
-/// The native library is loaded once per process, from the directory given by the first instance.
-/// ONNX Runtime's own warnings and errors go to the logger category "MicroAI.Onnx", as does the one
-/// line per session saying which execution provider it runs on.
+/// opened. ONNX Runtime keeps one environment per process, created on first use and never released,
+/// so the server uses <see cref="Shared"/>; <see cref="Create"/> makes an owned instance for tests
+/// (internally the same OrtEnv). The native library is loaded once per process, from the directory
+/// given by the first instance. ONNX Runtime's own warnings and errors go to the logger category
+/// "MicroAI.Onnx", as does the one line per session saying which execution provider it runs on.
 /// </summary>
 public sealed class OnnxRuntimeEnvironment : IDisposable
 {
@@ -20,7 +22,6 @@ public sealed class OnnxRuntimeEnvironment : IDisposable
     private static readonly Lock s_sharedGate = new();
     private static OnnxRuntimeEnvironment? s_shared;
 
-    private readonly SafeOrtEnvHandle _env;
     private readonly ILogger _logger;
     private readonly bool _isShared;
     private volatile bool _disposed;
@@ -29,13 +30,39 @@ public sealed class OnnxRuntimeEnvironment : IDisposable
     {
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(LogCategory);
         _isShared = isShared;
-        OrtNative.Initialize(nativeDirectory);
+        OrtLibraryResolver.Install(nativeDirectory);
+        // Loaded here, before any ONNX Runtime type: a missing library is then a DllNotFoundException
+        // with our message, not a TypeInitializationException from inside the managed API.
+        OrtLibraryResolver.Load();
         // The server's (shared) environment decides where ONNX Runtime's own messages go.
         OrtLogBridge.Attach(_logger, replace: isShared);
-        // Warning and above: ONNX Runtime's info level narrates every graph transformation.
-        _env = OrtNative.CreateEnv(OrtLoggingLevel.Warning, "MicroAI");
-        Version = OrtNative.Version;
-        AvailableProviders = Array.AsReadOnly(OrtNative.GetAvailableProviders());
+        var env = ProcessEnvironment();
+        Version = env.GetVersionString();
+        AvailableProviders = Array.AsReadOnly(env.GetAvailableProviders());
+    }
+
+    private static OrtEnv ProcessEnvironment()
+    {
+        lock (s_sharedGate)
+        {
+            if (OrtEnv.IsCreated)
+                return OrtEnv.Instance();
+            // Warning and above: ONNX Runtime's info level narrates every graph transformation.
+            var options = new EnvironmentCreationOptions
+            {
+                logId = "MicroAI",
+                logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                loggingFunction = OrtLogBridge.Callback,
+            };
+            try
+            {
+                return OrtEnv.CreateInstanceWithOptions(ref options);
+            }
+            catch (OrtException ex)
+            {
+                throw OrtErrors.Translate(ex);
+            }
+        }
     }
 
     /// <summary>The ONNX Runtime library in <paramref name="nativeDirectory"/> (default: beside the server), or null; loads nothing.</summary>
@@ -53,11 +80,11 @@ public sealed class OnnxRuntimeEnvironment : IDisposable
             return s_shared ??= new OnnxRuntimeEnvironment(nativeDirectory, loggerFactory, isShared: true);
     }
 
-    /// <summary>An environment owned by the caller (tests); sessions opened from it keep it alive until they are disposed.</summary>
+    /// <summary>An environment owned by the caller (tests): its own logger until a shared one exists, and sessions that outlive its disposal.</summary>
     public static OnnxRuntimeEnvironment Create(string? nativeDirectory = null, ILoggerFactory? loggerFactory = null) =>
         new(nativeDirectory, loggerFactory, isShared: false);
 
-    /// <summary>The ONNX Runtime library's version, e.g. "1.30.0".</summary>
+    /// <summary>The ONNX Runtime library's version, e.g. "1.32.0".</summary>
     public string Version { get; }
 
     /// <summary>Execution providers compiled into the loaded library, as ONNX Runtime names them (e.g. "CPUExecutionProvider").</summary>
@@ -80,33 +107,21 @@ public sealed class OnnxRuntimeEnvironment : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.InterOpThreads, nameof(options.InterOpThreads));
         ArgumentOutOfRangeException.ThrowIfNegative(options.DeviceId, nameof(options.DeviceId));
         ExecutionProviderSelector.Parse(options.ExecutionProvider);
-        // Our own flag: the handle only closes once the sessions' references are gone too.
+        // The process's OrtEnv outlives every instance; an owned one only stops opening sessions.
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        // A reference for the duration, so a concurrent Dispose cannot release the OrtEnv under CreateSession
-        // (DangerousAddRef throws ObjectDisposedException once it is released).
-        var addedRef = false;
-        _env.DangerousAddRef(ref addedRef);
+        var fullPath = Path.GetFullPath(modelPath);
+        var result = ExecutionProviderSelector.Open(fullPath, options, AvailableProviders);
         try
         {
-            var fullPath = Path.GetFullPath(modelPath);
-            var result = ExecutionProviderSelector.Open(_env, fullPath, options, AvailableProviders);
-            try
-            {
-                var session = new OnnxSession(result.Session, fullPath, result.Provider, result.Reports);
-                Log(session, result.FellBack);
-                return session;
-            }
-            catch
-            {
-                result.Session.Dispose();
-                throw;
-            }
+            var session = new OnnxSession(result.Session, fullPath, result.Provider, result.Reports);
+            Log(session, result.FellBack);
+            return session;
         }
-        finally
+        catch
         {
-            if (addedRef)
-                _env.DangerousRelease();
+            result.Session.Dispose();
+            throw;
         }
     }
 
@@ -122,12 +137,11 @@ public sealed class OnnxRuntimeEnvironment : IDisposable
             _logger.LogInformation("ONNX model {Model} runs on {Provider}", model, session.ExecutionProvider);
     }
 
-    /// <summary>Releases an environment from <see cref="Create"/> (after its last session); no effect on <see cref="Shared"/>.</summary>
+    /// <summary>Stops an environment from <see cref="Create"/> opening sessions (open ones keep working; the process's OrtEnv lives on); no effect on <see cref="Shared"/>.</summary>
     public void Dispose()
     {
         if (_isShared)
             return;
         _disposed = true;
-        _env.Dispose();
     }
 }

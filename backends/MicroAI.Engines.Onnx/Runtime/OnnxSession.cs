@@ -1,5 +1,7 @@
 using System.Buffers;
 using MicroAI.Engines.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using OrtException = Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
 namespace MicroAI.Engines.Onnx;
 
@@ -10,17 +12,18 @@ namespace MicroAI.Engines.Onnx;
 /// </summary>
 public sealed class OnnxSession : IDisposable
 {
-    private readonly SafeOrtSessionHandle _handle;
+    private readonly SessionHandle _handle;
     private readonly string[] _defaultOutputNames;
 
-    internal OnnxSession(SafeOrtSessionHandle handle, string modelPath, string executionProvider, IReadOnlyList<OnnxProviderReport> providerReports)
+    /// <summary>Takes ownership of <paramref name="session"/>.</summary>
+    internal OnnxSession(InferenceSession session, string modelPath, string executionProvider, IReadOnlyList<OnnxProviderReport> providerReports)
     {
-        _handle = handle;
         ModelPath = modelPath;
         ExecutionProvider = executionProvider;
         ProviderReports = providerReports;
-        Inputs = ReadInfos(handle, input: true);
-        Outputs = ReadInfos(handle, input: false);
+        Inputs = ReadInfos(session.InputNames, session.InputMetadata);
+        Outputs = ReadInfos(session.OutputNames, session.OutputMetadata);
+        _handle = new SessionHandle(session);
         _defaultOutputNames = [.. Outputs.Where(static o => o.IsTensor).Select(static o => o.Name)];
     }
 
@@ -56,33 +59,30 @@ public sealed class OnnxSession : IDisposable
         // Holding a reference keeps Dispose on another thread from releasing the session mid-run.
         var addedRef = false;
         _handle.DangerousAddRef(ref addedRef);
-        var values = new SafeOrtValueHandle?[inputs.Count];
+        var values = new OrtValue[inputs.Count];
         var pins = new MemoryHandle[inputs.Count];
-        var outputs = new nint[names.Count];
         try
         {
-            var rawInputs = new nint[inputs.Count];
+            var inputNames = new string[inputs.Count];
             for (var i = 0; i < inputs.Count; i++)
             {
                 var input = inputs[i] ?? throw new ArgumentException($"Input {i} is null.", nameof(inputs));
+                inputNames[i] = input.Name;
                 values[i] = input.CreateValue(out pins[i]);
-                rawInputs[i] = values[i]!.DangerousGetHandle();
             }
-            using var inputNames = new NativeUtf8Strings([.. inputs.Select(static i => i.Name)]);
-            using var outputNameText = new NativeUtf8Strings(names);
-            using var runOptions = OrtNative.CreateRunOptions();
-            RunCancellable(runOptions, inputNames, rawInputs, outputNameText, outputs, cancellationToken);
-
+            using var runOptions = new RunOptions();
+            using var outputs = RunCancellable(runOptions, inputNames, values, names, cancellationToken);
             var results = new OnnxOutput[names.Count];
-            for (var i = 0; i < names.Count; i++)
-                results[i] = OnnxOutputReader.Read(names[i], outputs[i]);
+            var k = 0;
+            foreach (var output in outputs)
+            {
+                results[k] = OnnxOutputReader.Read(names[k], output);
+                k++;
+            }
             return new OnnxOutputs(results);
         }
         finally
         {
-            foreach (var output in outputs)
-                if (output != 0)
-                    OrtNative.ReleaseValue(output);
             // Values first: a tensor over managed memory must be gone before that memory is unpinned.
             foreach (var value in values)
                 value?.Dispose();
@@ -93,44 +93,40 @@ public sealed class OnnxSession : IDisposable
         }
     }
 
-    private unsafe void RunCancellable(SafeOrtRunOptionsHandle runOptions, NativeUtf8Strings inputNames, nint[] inputs,
-        NativeUtf8Strings outputNames, nint[] outputs, CancellationToken cancellationToken)
+    private IDisposableReadOnlyCollection<OrtValue> RunCancellable(RunOptions runOptions, string[] inputNames, OrtValue[] inputs,
+        IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
     {
         // An already cancelled token sets the flag at once (Register runs the callback synchronously),
         // so ONNX Runtime returns before the first node. Disposing the registration waits for a running
         // callback, so the run options outlive every use by it.
-        using var registration = cancellationToken.Register(static state => Terminate((SafeOrtRunOptionsHandle)state!), runOptions);
+        using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
         try
         {
-            fixed (nint* inputPtr = inputs)
-            fixed (nint* outputPtr = outputs)
-                OrtNative.Run(_handle, runOptions, inputNames, inputPtr, outputNames, outputPtr);
+            return _handle.Session.Run(runOptions, inputNames, inputs, outputNames as IReadOnlyCollection<string> ?? [.. outputNames]);
         }
-        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        catch (OrtException ex) when (cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException("The ONNX run was cancelled.", ex, cancellationToken);
+            throw new OperationCanceledException("The ONNX run was cancelled.", OrtErrors.Translate(ex), cancellationToken);
         }
-    }
-
-    private static void Terminate(SafeOrtRunOptionsHandle runOptions)
-    {
-        try
+        catch (OrtException ex)
         {
-            OrtNative.RunOptionsSetTerminate(runOptions);
-        }
-        catch (OnnxRuntimeException)
-        {
-            // Only fails for invalid options; the run then simply completes.
+            throw OrtErrors.Translate(ex);
         }
     }
 
     public void Dispose() => _handle.Dispose();
 
-    private static OnnxTensorInfo[] ReadInfos(SafeOrtSessionHandle handle, bool input)
+    private static OnnxTensorInfo[] ReadInfos(IReadOnlyList<string> names, IReadOnlyDictionary<string, NodeMetadata> metadata)
     {
-        var infos = new OnnxTensorInfo[OrtNative.SessionGetCount(handle, input)];
+        var infos = new OnnxTensorInfo[names.Count];
         for (var i = 0; i < infos.Length; i++)
-            infos[i] = OrtNative.SessionGetInfo(handle, i, input);
+        {
+            var node = metadata[names[i]];
+            infos[i] = node.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR
+                ? new OnnxTensorInfo(names[i], isTensor: false, OnnxElementType.Undefined, [], [])
+                : new OnnxTensorInfo(names[i], isTensor: true, (OnnxElementType)node.ElementDataType,
+                    Array.ConvertAll(node.Dimensions, static d => (long)d), node.SymbolicDimensions);
+        }
         return infos;
     }
 

@@ -9,8 +9,10 @@ public sealed class OrtLibraryResolverTests
     {
         var path = OrtLibraryResolver.Find(AppContext.BaseDirectory);
         Assert.NotNull(path);
-        var expected = OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime" : "libonnxruntime.so.1";
-        Assert.StartsWith(expected, Path.GetFileName(path));
+        var expected = OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib" : "libonnxruntime.so";
+        Assert.Equal(expected, Path.GetFileName(path));
+        // One platform's natives, flat: not NuGet's runtimes/<rid>/native/ tree for every platform.
+        Assert.False(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes")));
     }
 
     [Fact]
@@ -33,7 +35,7 @@ public sealed class OrtLibraryResolverTests
     {
         var message = OrtLibraryResolver.MissingMessage();
         Assert.Contains(OrtLibraryResolver.NativeDirectory, message);
-        Assert.Contains("onnxruntime-node@1.30.0", message);
+        Assert.Contains("Microsoft.ML.OnnxRuntime", message);
         Assert.Contains("NativeDirectory", message);
     }
 }

@@ -13,7 +13,7 @@ public sealed class OnnxDevicesTests(InferenceServerFixture server)
         var ort = body["engines"]!.AsArray().Single(e => (string?)e!["name"] == "onnxruntime")!;
         var providers = ort["providers"]!.AsArray();
 
-        Assert.Equal("1.30.0", (string?)ort["version"]);
+        Assert.Equal("1.32.0", (string?)ort["version"]);
         Assert.True((bool)providers.Single(p => (string?)p!["name"] == "CPUExecutionProvider")!["available"]!);
         foreach (var name in (string[])["CUDAExecutionProvider", "DmlExecutionProvider", "CoreMLExecutionProvider"])
         {
