@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using MicroAI.Tokenizers.Text;
 
@@ -20,13 +19,10 @@ internal sealed record BpeOptions(
 /// </summary>
 /// <remarks>
 /// The merge loop keeps a priority queue of candidate pairs over a linked list of symbols, so a word of n symbols
-/// costs O(n log n) — a megabyte "word" cannot hang it. Results for words up to <see cref="MaxCachedWordLength"/>
-/// characters are cached (at most <see cref="CacheCapacity"/> words; lookups by span, no allocation on a hit).
+/// costs O(n log n) — a megabyte "word" cannot hang it. Split words are kept in a <see cref="WordIdCache"/>.
 /// </remarks>
 internal sealed class BpeModel : ITokenModel
 {
-    internal const int CacheCapacity = 10_000;
-    internal const int MaxCachedWordLength = 256;
 
     [ThreadStatic]
     private static PriorityQueue<int, long>? t_queue;
@@ -39,9 +35,7 @@ internal sealed class BpeModel : ITokenModel
     private readonly bool _byteFallback;
     private readonly bool _ignoreMerges;
     private readonly int[]? _byteFallbackIds;
-    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
-    private int _cacheCount;
+    private readonly WordIdCache _cache = new();
 
     /// <param name="vocabulary">Token → id.</param>
     /// <param name="merges">Merge pairs in rank order (best first).</param>
@@ -57,7 +51,6 @@ internal sealed class BpeModel : ITokenModel
         _byteFallback = options.ByteFallback;
         _ignoreMerges = options.IgnoreMerges;
         _unkId = options.UnkToken is null ? null : vocabulary.GetId(options.UnkToken);
-        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
 
         _merges = new Dictionary<long, (int, int)>(merges.Count);
         for (var rank = 0; rank < merges.Count; rank++)
@@ -72,9 +65,7 @@ internal sealed class BpeModel : ITokenModel
 
         if (_byteFallback)
         {
-            _byteFallbackIds = new int[256];
-            for (var b = 0; b < 256; b++)
-                _byteFallbackIds[b] = vocabulary.GetId($"<0x{b:X2}>") ?? -1;
+            _byteFallbackIds = vocabulary.ByteFallbackIds();
         }
     }
 
@@ -86,11 +77,8 @@ internal sealed class BpeModel : ITokenModel
     {
         if (word.IsEmpty)
             return;
-        if (_cacheLookup.TryGetValue(word, out var cached))
-        {
-            ids.AddRange(cached);
+        if (_cache.TryAppend(word, ids))
             return;
-        }
         if (_ignoreMerges && Vocabulary.TryGetId(word, out var whole))
         {
             ids.Add(whole);
@@ -99,12 +87,7 @@ internal sealed class BpeModel : ITokenModel
 
         var start = ids.Count;
         Merge(word, ids);
-
-        if (word.Length <= MaxCachedWordLength && Volatile.Read(ref _cacheCount) < CacheCapacity)
-        {
-            if (_cache.TryAdd(word.ToString(), ids.GetRange(start, ids.Count - start).ToArray()))
-                Interlocked.Increment(ref _cacheCount);
-        }
+        _cache.Add(word, ids, start);
     }
 
     private void Merge(ReadOnlySpan<char> word, List<int> output)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using MicroAI.Tokenizers.Text;
 
@@ -15,10 +14,8 @@ namespace MicroAI.Tokenizers.Models;
 /// Candidates are found by looking each prefix up in the vocabulary, at most <see cref="Vocabulary.LongestToken"/>
 /// characters long, so a word of n characters costs O(n · L) lookups rather than a
 /// trie of the 250k-piece vocabulary kept in memory. Ties keep the first candidate found, shortest piece first,
-/// as Hugging Face's optimized encoder does. Results for words up to <see cref="BpeModel.MaxCachedWordLength"/>
-/// characters are cached (at most <see cref="BpeModel.CacheCapacity"/> words), as for BPE: running text repeats
-/// its words, and a cached word costs one lookup instead of a Viterbi pass (measured on the XLM-R fixture: 7.7 → 2.3 µs
-/// per sentence, character map included).
+/// as Hugging Face's optimized encoder does. Segmented words are kept in a <see cref="WordIdCache"/>, as for BPE:
+/// a cached word costs one lookup instead of a Viterbi pass.
 /// </remarks>
 internal sealed class UnigramModel : ITokenModel
 {
@@ -29,9 +26,7 @@ internal sealed class UnigramModel : ITokenModel
     private readonly int? _unkId;
     private readonly double _unkScore;
     private readonly int[]? _byteIds;
-    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
-    private int _cacheCount;
+    private readonly WordIdCache _cache = new();
 
     /// <param name="pieces">The vocabulary in id order: piece and its log-probability.</param>
     /// <param name="unkId">The unknown piece's id, or null (unknown characters are then dropped).</param>
@@ -52,14 +47,11 @@ internal sealed class UnigramModel : ITokenModel
             min = Math.Min(min, score);
         }
         Vocabulary = new Vocabulary(ids);
-        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         _unkId = unkId;
         _unkScore = (pieces.Count == 0 ? 0 : min) - UnknownPenalty;
         if (byteFallback)
         {
-            _byteIds = new int[256];
-            for (var b = 0; b < 256; b++)
-                _byteIds[b] = Vocabulary.GetId($"<0x{b:X2}>") ?? -1;
+            _byteIds = Vocabulary.ByteFallbackIds();
         }
     }
 
@@ -69,18 +61,11 @@ internal sealed class UnigramModel : ITokenModel
     {
         if (word.IsEmpty)
             return;
-        if (_cacheLookup.TryGetValue(word, out var cached))
-        {
-            ids.AddRange(cached);
+        if (_cache.TryAppend(word, ids))
             return;
-        }
         var first = ids.Count;
         Segment(word, ids);
-        if (word.Length <= BpeModel.MaxCachedWordLength && Volatile.Read(ref _cacheCount) < BpeModel.CacheCapacity
-            && _cache.TryAdd(word.ToString(), ids.GetRange(first, ids.Count - first).ToArray()))
-        {
-            Interlocked.Increment(ref _cacheCount);
-        }
+        _cache.Add(word, ids, first);
     }
 
     private void Segment(ReadOnlySpan<char> word, List<int> ids)

@@ -43,5 +43,14 @@ internal sealed class Vocabulary
 
     public int? GetId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
 
+    /// <summary>The ids of the byte pieces <c>&lt;0x00&gt;</c>..<c>&lt;0xFF&gt;</c> by byte value, -1 where one is missing (byte_fallback).</summary>
+    internal int[] ByteFallbackIds()
+    {
+        var ids = new int[256];
+        for (var b = 0; b < 256; b++)
+            ids[b] = GetId($"<0x{b:X2}>") ?? -1;
+        return ids;
+    }
+
     public string? GetToken(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;
 }
