@@ -2,6 +2,7 @@ using System.Text.Json;
 using MicroAI.Engines.Abstractions;
 using MicroAI.Engines.Onnx.Pipelines;
 using MicroAI.Engines.Onnx.Pipelines.Magika;
+using MicroAI.Engines.Onnx.Pipelines.Tabular;
 using MicroAI.Imaging;
 using MicroAI.ModelRegistry;
 using MicroAI.ModelRegistry.Onnx;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace MicroAI.Engines.Onnx;
 
 /// <summary>
-/// The ONNX Runtime engine: serves ONNX models for classification (text, content bytes, images),
+/// The ONNX Runtime engine: serves ONNX models for classification (text, content bytes, images, tabular feature rows),
 /// embeddings and rerank. The pipeline is chosen from what the registry recognised in the model's
 /// folder (<see cref="OnnxModelFolder"/>); one ORT session per loaded model, shared by concurrent
 /// requests (ORT's Run is thread-safe).
@@ -75,7 +76,7 @@ internal sealed class OnnxEngine(IOptions<OnnxRuntimeOptions> options, ILoggerFa
         {
             OnnxTasks.Embeddings => ModelCapability.Embeddings,
             OnnxTasks.Rerank => ModelCapability.Rerank,
-            OnnxTasks.TextClassification or OnnxTasks.ByteClassification or OnnxTasks.ImageClassification => ModelCapability.Classification,
+            OnnxTasks.TextClassification or OnnxTasks.ByteClassification or OnnxTasks.ImageClassification or OnnxTasks.Tabular => ModelCapability.Classification,
             _ => null,
         };
         if (expected != capability)
@@ -89,6 +90,7 @@ internal sealed class OnnxEngine(IOptions<OnnxRuntimeOptions> options, ILoggerFa
                 OnnxTasks.ByteClassification => new MagikaClassifier(entry.Id, session, LoadMagika(d)),
                 OnnxTasks.ImageClassification => new ImageClassificationPipeline(entry.Id, session, d.Folder, d.Labels, d.ImageLayout, d.PrimaryOutput, ImageDecodeLimits.Default),
                 OnnxTasks.TextClassification => new TextClassificationPipeline(entry.Id, session, LoadTokenizer(entry, d), d.Folder, d.Labels, d.MultiLabel, d.PrimaryOutput),
+                OnnxTasks.Tabular => new TabularPipeline(entry.Id, session, d.Tabular!, d.Labels),
                 OnnxTasks.Embeddings => new SentenceEmbeddingPipeline(entry.Id, session, LoadTokenizer(entry, d), d.Folder, d.PrimaryOutput),
                 OnnxTasks.Rerank => new CrossEncoderPipeline(entry.Id, session, LoadTokenizer(entry, d), d.Folder, d.PrimaryOutput),
                 _ => throw new ModelLoadException($"'{entry.Id}': no pipeline for task {d.Task}."),

@@ -12,6 +12,8 @@ using MicroAI.LoadTests;
 //       --concurrency 1,4,8 --requests 4 [--rounds 4] --max-tokens 64 [--turns 3] [--shared-prefix 200] [--compare-url URL] [--json out.json]
 if (args.Length > 0 && args[0] == "classify")
     return await ClassificationLoad.RunAsync(args);
+if (args.Length > 0 && args[0] == "tabular")
+    return await TabularLoad.RunAsync(args);
 if (args.Length > 0 && args[0] == "soak")
     return await SoakLoad.RunAsync(args);
 if (args.Length > 0 && args[0] == "returning")

@@ -101,6 +101,7 @@ internal sealed record OnnxGraphAttribute
     private const int TypeTensor = 4;
     private const int TypeFloats = 6;
     private const int TypeInts = 7;
+    private const int TypeStrings = 8;
 
     private OnnxGraphAttribute(string name, int type)
     {
@@ -111,7 +112,7 @@ internal sealed record OnnxGraphAttribute
 
     public string Name { get; }
 
-    /// <summary>AttributeProto.AttributeType (FLOAT 1, INT 2, STRING 3, TENSOR 4, FLOATS 6, INTS 7).</summary>
+    /// <summary>AttributeProto.AttributeType (FLOAT 1, INT 2, STRING 3, TENSOR 4, FLOATS 6, INTS 7, STRINGS 8).</summary>
     public int AttributeType { get; }
 
     private float FloatValue { get; init; }
@@ -126,6 +127,8 @@ internal sealed record OnnxGraphAttribute
 
     private IReadOnlyList<long>? IntValues { get; init; }
 
+    private IReadOnlyList<string>? StringValues { get; init; }
+
     public static OnnxGraphAttribute Int(string name, long value) => new(name, TypeInt) { IntValue = value };
 
     public static OnnxGraphAttribute Float(string name, float value) => new(name, TypeFloat) { FloatValue = value };
@@ -138,6 +141,9 @@ internal sealed record OnnxGraphAttribute
 
     public static OnnxGraphAttribute String(string name, string value) =>
         new(name, TypeString) { StringValue = Encoding.UTF8.GetBytes(value ?? throw new ArgumentNullException(nameof(value))) };
+
+    public static OnnxGraphAttribute Strings(string name, params string[] values) =>
+        new(name, TypeStrings) { StringValues = values ?? throw new ArgumentNullException(nameof(values)) };
 
     public static OnnxGraphAttribute Tensor(string name, OnnxGraphTensor value) =>
         new(name, TypeTensor) { TensorValue = value ?? throw new ArgumentNullException(nameof(value)) };
@@ -168,6 +174,10 @@ internal sealed record OnnxGraphAttribute
                 foreach (var i in IntValues!)
                     w.Varint(8, i);
                 break;
+            case TypeStrings:
+                foreach (var text in StringValues!)
+                    w.String(9, text);
+                break;
         }
         w.Varint(20, AttributeType);
     }
@@ -185,8 +195,8 @@ internal sealed record OnnxGraphNode(
 /// <summary>
 /// Writes an ONNX model (ModelProto, protobuf wire format) from scratch: IR version 8, the default
 /// operator set ai.onnx 17, producer "microai-tests", graph inputs and outputs with element types
-/// and fixed, symbolic or unknown dimensions, initializers as little-endian raw_data, and nodes with
-/// int, float, ints, floats, string and tensor attributes. No validation beyond argument checks:
+/// and fixed, symbolic or unknown dimensions (and sequence-of-maps outputs), initializers as little-endian
+/// raw_data, and nodes with int, float, ints, floats, string, strings and tensor attributes, in any domain. No validation beyond argument checks:
 /// ONNX Runtime is the judge of whether a graph is well formed.
 /// <code>
 /// var bytes = new OnnxGraphBuilder()
@@ -261,6 +271,16 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>A value_info entry: the type and shape of an intermediate value (optional in ONNX).</summary>
+    /// <summary>
+    /// A sequence-of-maps output, seq(map(key, value)): what ZipMap makes of a classifier's
+    /// probabilities (keys Int64 or String, values Float).
+    /// </summary>
+    public OnnxGraphBuilder SequenceOfMapsOutput(string name, OnnxGraphDataType keyType, OnnxGraphDataType valueType)
+    {
+        _outputs.Add(new ValueInfo(name, valueType, null) { MapKeyType = keyType });
+        return this;
+    }
+
     public OnnxGraphBuilder ValueInfoOf(string name, OnnxGraphDataType type, params OnnxGraphDim[]? dims)
     {
         _valueInfos.Add(new ValueInfo(name, type, dims));
@@ -388,8 +408,22 @@ internal sealed class OnnxGraphBuilder
 
         public OnnxGraphDim[]? Dims { get; }
 
+        /// <summary>Set for a seq(map(MapKeyType, Type)) value instead of a tensor.</summary>
+        public OnnxGraphDataType? MapKeyType { get; init; }
+
         public void WriteTo(OnnxGraphProtoWriter w)
         {
+            if (MapKeyType is { } key)
+            {
+                // TypeProto: sequence_type 4 { elem_type 1: TypeProto }, map_type 5 { key_type 1, value_type 2: TypeProto }.
+                w.String(1, Name);
+                w.Message(2, type => type.Message(4, sequence => sequence.Message(1, element => element.Message(5, map =>
+                {
+                    map.Varint(1, (int)key);
+                    map.Message(2, value => value.Message(1, tensor => tensor.Varint(1, (int)Type)));
+                }))));
+                return;
+            }
             // ValueInfoProto: name 1, type 2. TypeProto: tensor_type 1. TypeProto.Tensor: elem_type 1,
             // shape 2. TensorShapeProto: dim 1. Dimension: dim_value 1, dim_param 2.
             w.String(1, Name);

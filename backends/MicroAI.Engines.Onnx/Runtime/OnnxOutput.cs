@@ -19,6 +19,21 @@ public sealed class OnnxOutput
         _data = data;
     }
 
+    internal OnnxOutput(string name, KeyValuePair<string, float>[][] maps)
+    {
+        Name = name;
+        ElementType = OnnxElementType.Undefined;
+        Shape = Array.AsReadOnly(new long[] { maps.Length });
+        _data = Array.Empty<float>();
+        Maps = maps;
+    }
+
+    /// <summary>
+    /// For a sequence-of-maps output (ZipMap: one {label: probability} map per row), the maps in row
+    /// order with keys as text; null for a tensor, whose data the other members read.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<KeyValuePair<string, float>>>? Maps { get; }
+
     public string Name { get; }
 
     public OnnxElementType ElementType { get; }

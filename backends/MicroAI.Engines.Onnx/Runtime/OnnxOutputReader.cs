@@ -11,8 +11,10 @@ internal static class OnnxOutputReader
 {
     public static OnnxOutput Read(string name, OrtValue value)
     {
+        if (value.OnnxType == OnnxValueType.ONNX_TYPE_SEQUENCE)
+            return ReadSequenceOfMaps(name, value);
         if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
-            throw new NotSupportedException($"Output '{name}' is a {Describe(value.OnnxType)}, not a tensor; MicroAI reads tensor outputs only. Leave it out of the output names.");
+            throw new NotSupportedException($"Output '{name}' is a {Describe(value.OnnxType)}, not a tensor; MicroAI reads tensors and sequences of maps only. Leave it out of the output names.");
         var info = value.GetTensorTypeAndShape();
         var type = (OnnxElementType)info.ElementDataType;
         var shape = info.Shape;
@@ -41,6 +43,35 @@ internal static class OnnxOutputReader
             _ => throw new NotSupportedException($"Output '{name}' has element type {type}, which MicroAI does not read."),
         };
         return new OnnxOutput(name, type, shape, array);
+    }
+
+    /// <summary>
+    /// A sequence of maps, one per row: what ZipMap makes of a classifier's probabilities
+    /// (seq(map(int64|string, float))). Keys are returned as text, values as float.
+    /// </summary>
+    private static OnnxOutput ReadSequenceOfMaps(string name, OrtValue sequence)
+    {
+        var count = sequence.GetValueCount();
+        var rows = new KeyValuePair<string, float>[count][];
+        for (var i = 0; i < count; i++)
+        {
+            using var map = sequence.GetValue(i, OrtAllocator.DefaultInstance);
+            if (map.OnnxType != OnnxValueType.ONNX_TYPE_MAP)
+                throw new NotSupportedException($"Output '{name}' is a sequence of {Describe(map.OnnxType)}; MicroAI reads sequences of maps only.");
+            using var keyValue = map.GetValue(0, OrtAllocator.DefaultInstance);
+            using var valueValue = map.GetValue(1, OrtAllocator.DefaultInstance);
+            var keys = Read(name + ".keys", keyValue);
+            var values = Read(name + ".values", valueValue).ToFloatArray();
+            var keyText = keys.ElementType == OnnxElementType.String
+                ? keys.ToStringArray()
+                : Array.ConvertAll(keys.ToInt64Array(), static k => k.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (keyText.Length != values.Length)
+                throw new NotSupportedException($"Output '{name}': map {i} has {keyText.Length} keys but {values.Length} values.");
+            rows[i] = new KeyValuePair<string, float>[keyText.Length];
+            for (var k = 0; k < keyText.Length; k++)
+                rows[i][k] = new KeyValuePair<string, float>(keyText[k], values[k]);
+        }
+        return new OnnxOutput(name, rows);
     }
 
     private static T[] Copy<T>(ReadOnlySpan<byte> data) where T : unmanaged =>

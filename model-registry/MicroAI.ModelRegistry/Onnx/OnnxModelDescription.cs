@@ -37,6 +37,9 @@ public sealed record OnnxModelDescription
     /// <summary>The image input's element type ("float32", "float16") for an image classifier.</summary>
     public string? ImageElementType { get; init; }
 
+    /// <summary>For a tabular model: its kind, outputs and feature columns; otherwise null.</summary>
+    public OnnxTabularInfo? Tabular { get; init; }
+
     /// <summary>The output that carries the task's result (logits, scores, embeddings), when there is one.</summary>
     public string? PrimaryOutput { get; init; }
 

@@ -28,6 +28,8 @@ public static class OnnxModelFolder
         // configuration
         "config.json", "preprocessor_config.json", "modules.json", "sentence_bert_config.json",
         "config_sentence_transformers.json", "1_Pooling/config.json",
+        // tabular models: the names of the feature columns
+        "features.json",
         // labels
         "labels.json", "labels.txt", "synset.txt",
         // Magika
@@ -156,7 +158,16 @@ public static class OnnxModelFolder
         {
             choice = OnnxTaskRules.Image(model);
             if (choice is not null)
+            {
                 choice = choice with { Labels = LabelFile(companions, warnings) ?? hf?.Labels };
+            }
+            else
+            {
+                var featureNames = companions.TryGetValue(OnnxFeatureFile.FileName, out var featuresPath) ? OnnxFeatureFile.Read(featuresPath, warnings) : null;
+                choice = OnnxTaskRules.Tabular(model, featureNames, warnings);
+                if (choice is { Tabular.Kind: OnnxTabularInfo.Classifier })
+                    choice = choice with { Labels = LabelFile(companions, warnings) ?? model.ClassLabels ?? hf?.Labels };
+            }
         }
         choice ??= new OnnxTaskRules.Choice(OnnxTasks.Unknown, null, null);
 
@@ -173,6 +184,7 @@ public static class OnnxModelFolder
             Outputs = model.Outputs,
             ImageLayout = choice.ImageLayout,
             ImageElementType = choice.ImageElementType,
+            Tabular = choice.Tabular,
             PrimaryOutput = choice.PrimaryOutput,
             Capabilities = CapabilitiesOf(choice.Task),
             Warnings = warnings,
@@ -184,7 +196,7 @@ public static class OnnxModelFolder
     {
         OnnxTasks.Embeddings => [ModelCapability.Embeddings.Name],
         OnnxTasks.Rerank => [ModelCapability.Rerank.Name],
-        OnnxTasks.TextClassification or OnnxTasks.ImageClassification or OnnxTasks.ByteClassification => [ModelCapability.Classification.Name],
+        OnnxTasks.TextClassification or OnnxTasks.ImageClassification or OnnxTasks.ByteClassification or OnnxTasks.Tabular => [ModelCapability.Classification.Name],
         _ => [],
     };
 

@@ -22,4 +22,11 @@ public sealed record OnnxModelInfo(
     public int InitializerCount { get; init; }
 
     public IReadOnlyList<string> ExternalDataFiles { get; init; } = [];
+
+    /// <summary>Operators of the ai.onnx.ml domain the graph uses (TreeEnsembleClassifier, ZipMap, …), sorted.</summary>
+    public IReadOnlyList<string> MlOperators { get; init; } = [];
+
+    /// <summary>A traditional-ML classifier's class labels (classlabels_strings, classlabels_int64s or classlabels_ints of its first
+    /// ai.onnx.ml node that has them), in class order; null when no node has any.</summary>
+    public IReadOnlyList<string>? ClassLabels { get; init; }
 }

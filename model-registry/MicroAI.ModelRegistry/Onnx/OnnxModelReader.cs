@@ -28,11 +28,26 @@ public static class OnnxModelReader
     private const int ModelMetadataProps = 14;
 
     // GraphProto
+    private const int GraphNode = 1;
     private const int GraphName = 2;
     private const int GraphInitializer = 5;
     private const int GraphInput = 11;
     private const int GraphOutput = 12;
     private const int GraphSparseInitializer = 15;
+
+    // NodeProto, AttributeProto
+    private const int NodeOpType = 4;
+    private const int NodeAttribute = 5;
+    private const int NodeDomain = 7;
+    private const int AttributeName = 1;
+    private const int AttributeStrings = 9;
+    private const int AttributeInts = 8;
+
+    /// <summary>The traditional-ML operator set (tree ensembles, linear models, ZipMap, …).</summary>
+    internal const string MlDomain = "ai.onnx.ml";
+
+    /// <summary>Class labels kept per model: more is not a classifier anyone reads label by label.</summary>
+    internal const int MaxClassLabels = 100_000;
 
     // TensorProto / SparseTensorProto
     private const int TensorName = 8;
@@ -177,6 +192,9 @@ public static class OnnxModelReader
                 case GraphName when wire == WireType.LengthDelimited:
                     model.GraphName = reader.ReadString();
                     break;
+                case GraphNode when wire == WireType.LengthDelimited:
+                    ReadNode(ref reader, model);
+                    break;
                 case GraphInitializer when wire == WireType.LengthDelimited:
                     CountInitializer(model);
                     ReadInitializer(ref reader, model);
@@ -192,11 +210,93 @@ public static class OnnxModelReader
                     AddValueInfo(ref reader, model.Outputs);
                     break;
                 default:
-                    reader.SkipField(field, wire); // nodes, value_info, doc_string …
+                    reader.SkipField(field, wire); // value_info, doc_string …
                     break;
             }
         }
         reader.EndMessage(outer);
+    }
+
+    /// <summary>
+    /// A NodeProto: only what the ai.onnx.ml operators say about the model — their op types, and the
+    /// class labels a classifier carries as classlabels_strings, or as classlabels_int64s
+    /// (TreeEnsembleClassifier, ZipMap) or classlabels_ints (LinearClassifier, SVMClassifier). Other attributes (the trees themselves,
+    /// which can be megabytes) are skipped unread.
+    /// </summary>
+    private static void ReadNode(ref ProtobufReader reader, ModelBuilder model)
+    {
+        string? opType = null;
+        string? domain = null;
+        List<string>? labels = null;
+        var outer = reader.BeginMessage();
+        while (reader.TryReadTag(out var field, out var wire))
+        {
+            switch (field)
+            {
+                case NodeOpType when wire == WireType.LengthDelimited:
+                    opType = reader.ReadString();
+                    break;
+                case NodeDomain when wire == WireType.LengthDelimited:
+                    domain = reader.ReadString();
+                    break;
+                case NodeAttribute when wire == WireType.LengthDelimited && model.ClassLabels is null:
+                    labels = ReadClassLabels(ref reader) ?? labels;
+                    break;
+                default:
+                    reader.SkipField(field, wire);
+                    break;
+            }
+        }
+        reader.EndMessage(outer);
+        if (domain != MlDomain || opType is null)
+            return;
+        if (model.MlOperators.Count < MaxOpsets)
+            model.MlOperators.Add(opType);
+        if (labels is { Count: > 0 })
+            model.ClassLabels ??= labels;
+    }
+
+    /// <summary>The labels of a classlabels_strings / classlabels_int64s attribute; null for any other attribute.</summary>
+    private static List<string>? ReadClassLabels(ref ProtobufReader reader)
+    {
+        string? name = null;
+        var strings = new List<string>();
+        var ints = new List<long>();
+        var outer = reader.BeginMessage();
+        while (reader.TryReadTag(out var field, out var wire))
+        {
+            // The name comes first in every writer we know of, so the values of other attributes
+            // (tree node arrays) are skipped without being decoded.
+            var wanted = name is "classlabels_strings" or "classlabels_int64s" or "classlabels_ints";
+            switch (field)
+            {
+                case AttributeName when wire == WireType.LengthDelimited:
+                    name = reader.ReadString();
+                    break;
+                case AttributeStrings when wire == WireType.LengthDelimited && wanted && strings.Count < MaxClassLabels:
+                    strings.Add(reader.ReadString());
+                    break;
+                case AttributeInts when wire == WireType.Varint && wanted && ints.Count < MaxClassLabels:
+                    ints.Add(reader.ReadInt64());
+                    break;
+                case AttributeInts when wire == WireType.LengthDelimited && wanted:
+                    var packed = reader.BeginMessage();
+                    while (reader.Remaining > 0 && ints.Count < MaxClassLabels)
+                        ints.Add(reader.ReadInt64());
+                    reader.EndMessage(packed);
+                    break;
+                default:
+                    reader.SkipField(field, wire);
+                    break;
+            }
+        }
+        reader.EndMessage(outer);
+        return name switch
+        {
+            "classlabels_strings" => strings,
+            "classlabels_int64s" or "classlabels_ints" => ints.ConvertAll(static i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            _ => null,
+        };
     }
 
     /// <summary>A TensorProto: only its name and where external data live; the data are skipped.</summary>
@@ -444,6 +544,8 @@ public static class OnnxModelReader
         public readonly List<OnnxTensorSpec> Outputs = [];
         public readonly HashSet<string> InitializerNames = new(StringComparer.Ordinal);
         public readonly List<string> ExternalData = [];
+        public readonly SortedSet<string> MlOperators = new(StringComparer.Ordinal);
+        public List<string>? ClassLabels;
 
         public OnnxModelInfo Build()
         {
@@ -455,6 +557,8 @@ public static class OnnxModelReader
                 GraphName = GraphName,
                 InitializerCount = InitializerCount,
                 ExternalDataFiles = ExternalData.Distinct(StringComparer.Ordinal).ToList(),
+                MlOperators = [.. MlOperators],
+                ClassLabels = ClassLabels,
             };
         }
     }

@@ -15,7 +15,12 @@ internal static class OnnxTaskRules
         public string? ImageLayout { get; init; }
 
         public string? ImageElementType { get; init; }
+
+        public OnnxTabularInfo? Tabular { get; init; }
     }
+
+    private static readonly string[] FeatureElementTypes =
+        [OnnxElementTypes.Float32, OnnxElementTypes.Double, OnnxElementTypes.Int64, OnnxElementTypes.Int32, OnnxElementTypes.String];
 
     // Output names of embedding models, best first (pooled before per-token).
     private static readonly string[] PooledEmbeddingNames = ["sentence_embedding", "sentence_embeddings", "text_embeds", "embeddings", "embedding", "pooler_output"];
@@ -72,6 +77,79 @@ internal static class OnnxTaskRules
             ImageLayout = layout,
             ImageElementType = input.ElementType,
         };
+    }
+
+    /// <summary>
+    /// A tabular model: every input a [batch] or [batch, n] tensor of numbers or strings, and either
+    /// operators of ai.onnx.ml (tree ensembles, linear models, ZipMap: what scikit-learn, XGBoost and
+    /// LightGBM exports use) or a features.json beside it naming the columns. The outputs say the kind:
+    /// a label output with class scores is a classifier, a label output with one score per row an
+    /// outlier detector, float outputs alone a regressor.
+    /// </summary>
+    public static Choice? Tabular(OnnxModelInfo model, IReadOnlyList<string>? featureNames, List<string> warnings)
+    {
+        if (model.Inputs.Count == 0 || !(model.Opsets.ContainsKey(OnnxModelReader.MlDomain) || featureNames is not null))
+            return null;
+        if (model.Inputs.Any(i => i.Rank is < 1 or > 2 || !FeatureElementTypes.Contains(i.ElementType)))
+            return null;
+
+        var label = model.Outputs.FirstOrDefault(o => o.ElementType is OnnxElementTypes.Int64 or OnnxElementTypes.String or OnnxElementTypes.Int32 && o.Rank <= 2);
+        var floats = model.Outputs.Where(o => OnnxElementTypes.IsFloatingPoint(o.ElementType) && o.Rank <= 2).ToList();
+        // ZipMap's sequence of {label: probability} maps comes first: it is what the converters emit by default.
+        var probabilities = model.Outputs.FirstOrDefault(o => o.ElementType == "sequence")
+            ?? floats.FirstOrDefault(o => o.Rank == 2 && (o.Dims[1].Value is not 1 || o.Name.Contains("prob", StringComparison.OrdinalIgnoreCase)));
+        string kind;
+        OnnxTensorSpec? scores;
+        if (label is not null && probabilities is not null)
+            (kind, scores) = (OnnxTabularInfo.Classifier, probabilities);
+        else if (label is not null && floats.Count > 0)
+            (kind, scores) = (OnnxTabularInfo.Anomaly, floats[0]);
+        else if (label is not null)
+            (kind, scores) = (OnnxTabularInfo.Classifier, null);
+        else if (floats.Count > 0)
+            (kind, scores) = (OnnxTabularInfo.Regressor, floats[0]);
+        else
+            return null;
+
+        var info = new OnnxTabularInfo
+        {
+            Kind = kind,
+            LabelOutput = label?.Name,
+            ScoreOutput = scores?.Name,
+            Features = Features(model.Inputs, featureNames, warnings),
+        };
+        return new Choice(OnnxTasks.Tabular, scores?.Name ?? label?.Name, null) { Tabular = info };
+    }
+
+    /// <summary>The feature columns, input by input; names from features.json when its count fits, else from one-column inputs.</summary>
+    private static IReadOnlyList<OnnxFeature> Features(IReadOnlyList<OnnxTensorSpec> inputs, IReadOnlyList<string>? names, List<string> warnings)
+    {
+        var widths = inputs.Select(i => i.Rank == 1 ? 1 : i.Dims[1].Value).ToList();
+        if (widths.Any(w => w is null) && !(inputs.Count == 1 && names is not null))
+        {
+            var open = inputs.First(i => i.Rank == 2 && i.Dims[1].Value is null);
+            warnings.Add($"input '{open.Name}' has an open number of columns: add a {OnnxFeatureFile.FileName} naming them");
+            return [];
+        }
+        if (widths.Any(w => w is < 0 or > 1_000_000))
+            return [];
+        var total = widths.Sum(w => w ?? names!.Count);
+        if (names is not null && names.Count != total)
+        {
+            warnings.Add($"{OnnxFeatureFile.FileName} names {names.Count} features but the model reads {total}; names ignored");
+            names = null;
+        }
+        var features = new List<OnnxFeature>((int)total);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var width = widths[i] ?? names!.Count;
+            for (var c = 0; c < width; c++)
+            {
+                var name = names?[features.Count] ?? (width == 1 ? inputs[i].Name : null);
+                features.Add(new OnnxFeature(name, inputs[i].Name, (int)c, inputs[i].ElementType));
+            }
+        }
+        return features;
     }
 
     /// <summary>"NCHW" for [N, 1|3, H, W], "NHWC" for [N, H, W, 1|3] float or float16; otherwise null.</summary>

@@ -8,5 +8,6 @@ public static class OnnxTasks
     public const string Rerank = "rerank";
     public const string ImageClassification = "image-classification";
     public const string ByteClassification = "byte-classification";
+    public const string Tabular = "tabular";
     public const string Unknown = "unknown";
 }

@@ -79,6 +79,7 @@ internal static class ManifestBuilder
                 Labels = d.Labels,
                 MultiLabel = d.MultiLabel,
                 ImageLayout = d.ImageLayout,
+                Tabular = d.Tabular,
             },
         };
         return new Described(template, files, null);

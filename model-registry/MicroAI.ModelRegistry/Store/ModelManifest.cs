@@ -1,3 +1,4 @@
+using MicroAI.ModelRegistry.Onnx;
 using System.Text.Json.Serialization;
 
 namespace MicroAI.ModelRegistry.Store;
@@ -78,6 +79,8 @@ public sealed record OnnxManifestInfo
     public IReadOnlyList<string>? Labels { get; init; }
     public bool MultiLabel { get; init; }
     public string? ImageLayout { get; init; }
+    /// <summary>Tabular models: classifier, regressor or anomaly, the outputs read and the feature columns.</summary>
+    public OnnxTabularInfo? Tabular { get; init; }
 }
 
 public sealed record OnnxTensorManifest(string Name, string ElementType, IReadOnlyList<string> Shape);

@@ -316,6 +316,33 @@ internal static class HostileCaseGenerator
             var magika = WithRaw(classify.ValidBody, "input", input).Replace("\"sentiment\"", "\"magika\"", StringComparison.Ordinal);
             yield return Post(classify, "magika bytes", magika, Expect.Either);
         }
+        // Feature rows: wrong counts and types, unknown and repeated names, values JSON numbers cannot hold,
+        // huge rows and batches, and rows sent to models that read something else (and text to a tabular model).
+        var tabular = Endpoint("classifications-tabular");
+        string[] rows =
+        [
+            "{\"features\":[]}", "{\"features\":[1,2]}", "{\"features\":[1,2,3,4]}", "{\"features\":[1,\"x\",3]}", "{\"features\":[1e400,2,3]}",
+            "{\"features\":[-1e308,1e308,5e-324]}", "{\"features\":[null,null,null]}", "{\"features\":[[1],2,3]}", "{\"features\":[{},2,3]}",
+            "{\"features\":[true,false,1]}", "{\"features\":" + "[" + string.Join(",", Enumerable.Repeat("1", 100_000)) + "]}",
+            "{\"values\":{}}", "{\"values\":{\"amount\":1}}", "{\"values\":{\"amount\":1,\"amount\":2,\"hour\":1,\"merchant_risk\":1}}",
+            "{\"values\":{\"amount\":1,\"hour\":1,\"merchant_risk\":1,\"\":1}}", "{\"values\":{\"amount\":[1],\"hour\":1,\"merchant_risk\":1}}",
+            "{\"values\":{\"amount\":\"1\",\"hour\":1,\"merchant_risk\":1}}", "{\"values\":[1,2,3]}", "{\"values\":null}", "{\"features\":null}",
+            "{\"features\":[1,2,3],\"values\":{\"amount\":1}}", "{\"features\":[1,2,3],\"image\":\"x\"}", "[1,2,3]", "[[1,2,3],[4,5]]", "[1,\"a\"]",
+            "[" + string.Join(",", Enumerable.Repeat("[1,2,3]", 3000)) + "]", "\"text\"", "[\"text\",[1,2,3]]", "1", "[]",
+        ];
+        foreach (var row in rows)
+        {
+            yield return Post(tabular, "feature row", WithRaw(tabular.ValidBody, "input", row), Expect.Either);
+            var sensor = WithRaw(tabular.ValidBody, "input", row).Replace("\"fraud\"", "\"sensor\"", StringComparison.Ordinal);
+            yield return Post(tabular, "feature row (int64 column)", sensor, Expect.Either);
+            yield return Post(classify, "feature row to a text model", WithRaw(classify.ValidBody, "input", row), Expect.Either);
+        }
+        foreach (var line in new[] { "1.5", "-1e19", "1e19", "null", "\"3\"", "9007199254740993" })
+        {
+            var values = $"{{\"values\":{{\"temperature\":1,\"vibration\":1,\"line\":{line}}}}}";
+            yield return Post(tabular, "int64 column", WithRaw(tabular.ValidBody, "input", values).Replace("\"fraud\"", "\"sensor\"", StringComparison.Ordinal), Expect.Either);
+        }
+
         foreach (var id in new[] { "resp_nope", "", "../../etc/passwd", new string('r', 10_000) })
             yield return Post(responses, "previous_response_id", WithRaw(responses.ValidBody, "previous_response_id", System.Text.Json.JsonSerializer.Serialize(id)), Expect.ClientError);
         foreach (var input in new[] { "[{\"type\":\"function_call_output\"}]", "[{\"type\":\"function_call\",\"arguments\":1}]", "[{\"role\":\"user\",\"content\":[{\"type\":\"input_image\",\"image_url\":\"data:,\"}]}]",

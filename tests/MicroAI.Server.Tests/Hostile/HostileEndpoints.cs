@@ -124,6 +124,13 @@ internal static class HostileEndpoints
             new("classifications-image", "v1/classifications",
                 new JsonObject { ["model"] = InferenceServerFixture.Mnist, ["input"] = new JsonObject { ["image"] = MnistDataUrl } },
                 new Dictionary<string, FieldKind> { ["input"] = FieldKind.Union, ["top_k"] = FieldKind.Integer }),
+            new("classifications-tabular", "v1/classifications",
+                new JsonObject
+                {
+                    ["model"] = InferenceServerFixture.Fraud,
+                    ["input"] = new JsonObject { ["values"] = new JsonObject { ["amount"] = 250, ["hour"] = 3, ["merchant_risk"] = 0.9 } },
+                },
+                new Dictionary<string, FieldKind> { ["input"] = FieldKind.Union, ["top_k"] = FieldKind.Integer }),
             new("moderations", "v1/moderations",
                 new JsonObject { ["input"] = "some text" },
                 new Dictionary<string, FieldKind> { ["model"] = FieldKind.String, ["input"] = FieldKind.Union, ["keep_alive"] = FieldKind.Union }),

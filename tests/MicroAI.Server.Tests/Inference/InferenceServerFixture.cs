@@ -16,6 +16,10 @@ public sealed class InferenceServerFixture : ServerFixture
     public const string Sentiment = "sentiment";
     public const string Topics = "topics";
     public const string Reranker = "cross-encoder";
+    /// <summary>A tabular fraud classifier (<see cref="TabularTestModels.WriteFraudClassifier"/>), named columns.</summary>
+    public const string Fraud = "fraud";
+    /// <summary>A tabular regressor over named one-column inputs, one of them int64 (<see cref="TabularTestModels.WriteSensorRegressor"/>).</summary>
+    public const string Sensor = "sensor";
     /// <summary>The tiny random llama with Qwen 2.5's real Jinja chat template.</summary>
     public const string ChatMlTiny = "qwen-tiny";
 
@@ -27,6 +31,8 @@ public sealed class InferenceServerFixture : ServerFixture
         SentimentModel = OnnxTestModels.TextClassifier(Path.Combine(_root, Sentiment), ["negative", "positive"]);
         TopicsModel = OnnxTestModels.TextClassifier(Path.Combine(_root, Topics), ["animals", "geography", "film"], multiLabel: true);
         RerankModel = OnnxTestModels.CrossEncoder(Path.Combine(_root, Reranker));
+        TabularTestModels.WriteFraudClassifier(Directory.CreateDirectory(Path.Combine(_root, Fraud)).FullName);
+        TabularTestModels.WriteSensorRegressor(Directory.CreateDirectory(Path.Combine(_root, Sensor)).FullName);
     }
 
     internal OnnxTestModels.EmbedderModel EmbedderModel { get; }
@@ -43,6 +49,8 @@ public sealed class InferenceServerFixture : ServerFixture
         $"--MicroAI:Models:{Sentiment}:Path={SentimentModel.Folder}",
         $"--MicroAI:Models:{Topics}:Path={TopicsModel.Folder}",
         $"--MicroAI:Models:{Reranker}:Path={RerankModel.Folder}",
+        $"--MicroAI:Models:{Fraud}:Path={Path.Combine(_root, Fraud)}",
+        $"--MicroAI:Models:{Sensor}:Path={Path.Combine(_root, Sensor)}",
         "--MicroAI:Onnx:IntraOpThreads=1",
         $"--MicroAI:Models:{ChatMlTiny}:Path={TestPaths.TinyRandomLlama}",
         $"--MicroAI:Models:{ChatMlTiny}:ChatTemplate={Path.Combine(TestPaths.SharedModels, "..", "chat-templates", "Qwen-Qwen2.5-7B-Instruct.jinja")}",

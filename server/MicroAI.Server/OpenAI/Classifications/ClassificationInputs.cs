@@ -8,14 +8,19 @@ namespace MicroAI.Server.OpenAI.Classifications;
 /// <summary>Request items → engine inputs of the kind the model reads; a wrong kind is a 400 that says what the model accepts.</summary>
 internal static class ClassificationInputs
 {
-    public static (ClassificationInput? Input, ApiError? Error) Convert(ClassificationInputItem item, int index, ClassificationInputKind kind, string model, RequestLimits limits)
+    public static (ClassificationInput? Input, ApiError? Error) Convert(ClassificationInputItem item, int index, IClassificationModel classifier, string model, RequestLimits limits)
     {
         var param = $"input[{index}]";
-        switch (kind)
+        if (classifier.InputKind != ClassificationInputKind.Features && (item.Features is not null || item.Values is not null))
+            return Wrong(param, model, Accepts(classifier.InputKind));
+        switch (classifier.InputKind)
         {
+            case ClassificationInputKind.Features:
+                return FeatureRows.Convert(item, param, classifier.Features!, model);
+
             case ClassificationInputKind.Text:
                 if (item.Text is null)
-                    return Wrong(param, model, "classifies text: send 'input' as a string or an array of strings");
+                    return Wrong(param, model, Accepts(ClassificationInputKind.Text));
                 if (item.Text.Length == 0)
                     return (null, ApiError.BadRequest($"'{param}' is empty.", param));
                 return (ClassificationInput.FromText(item.Text), null);
@@ -31,11 +36,11 @@ internal static class ClassificationInputs
                         return (null, ApiError.BadRequest($"'{param}.bytes' is not valid base64.", param));
                     return (ClassificationInput.FromBytes(raw), null);
                 }
-                return Wrong(param, model, "classifies content bytes: send text as a string or binary content as {\"bytes\": \"<base64>\"}");
+                return Wrong(param, model, Accepts(ClassificationInputKind.Bytes));
 
             case ClassificationInputKind.Image:
                 if (item.Image is null)
-                    return Wrong(param, model, "classifies images: send {\"image\": \"data:image/png;base64,...\"} (PNG or JPEG)");
+                    return Wrong(param, model, Accepts(ClassificationInputKind.Image));
                 try
                 {
                     // Only the transport (data URL / base64) is undone here; the engine decodes the image,
@@ -55,7 +60,15 @@ internal static class ClassificationInputs
         }
     }
 
-    private static (ClassificationInput?, ApiError?) Wrong(string param, string model, string accepts) =>
+    private static string Accepts(ClassificationInputKind kind) => kind switch
+    {
+        ClassificationInputKind.Text => "classifies text: send 'input' as a string or an array of strings",
+        ClassificationInputKind.Bytes => "classifies content bytes: send text as a string or binary content as {\"bytes\": \"<base64>\"}",
+        ClassificationInputKind.Image => "classifies images: send {\"image\": \"data:image/png;base64,...\"} (PNG or JPEG)",
+        _ => "cannot classify this input",
+    };
+
+    internal static (ClassificationInput?, ApiError?) Wrong(string param, string model, string accepts) =>
         (null, ApiError.BadRequest($"The model '{model}' {accepts}.", param, "invalid_input_kind"));
 
     /// <summary>Standard base64, tolerating whitespace and line breaks (as produced by `base64` and many encoders).</summary>
