@@ -169,4 +169,28 @@ internal static class TabularTestModels
     /// <summary>The three class scores of <see cref="WriteLinearClassifier"/>, for classes 3, 5, 7.</summary>
     public static float[] ExpectedLinear(float x0, float x1) =>
         [.. Enumerable.Range(0, 3).Select(c => LinearCoefficients[c * 2] * x0 + LinearCoefficients[c * 2 + 1] * x1 + LinearIntercepts[c])];
+
+    /// <summary>
+    /// A model with a category column, as a pipeline with an encoder exports one: "country" string [N, 1] through
+    /// LabelEncoder (DE → 1, FR → 2, US → 3, anything else → 0) plus "amount" float [N, 1] → "variable" [N, 1].
+    /// </summary>
+    public static void WriteCategoryRegressor(string folder)
+    {
+        new OnnxGraphBuilder("category")
+            .Opset(Ml, MlOpset)
+            .Input("country", OnnxGraphDataType.String, "N", 1)
+            .Input("amount", OnnxGraphDataType.Float, "N", 1)
+            .Node(new OnnxGraphNode("LabelEncoder", ["country"], ["country_code"],
+            [
+                OnnxGraphAttribute.Strings("keys_strings", "DE", "FR", "US"),
+                OnnxGraphAttribute.Floats("values_floats", 1, 2, 3),
+                OnnxGraphAttribute.Float("default_float", 0),
+            ], Domain: Ml))
+            .Node("Add", ["country_code", "amount"], ["variable"])
+            .Output("variable", OnnxGraphDataType.Float, "N", 1)
+            .WriteTo(Path.Combine(folder, "model.onnx"));
+    }
+
+    public static float ExpectedCategory(string country, float amount) =>
+        amount + country switch { "DE" => 1, "FR" => 2, "US" => 3, _ => 0 };
 }

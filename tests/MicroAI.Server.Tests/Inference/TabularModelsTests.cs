@@ -12,6 +12,7 @@ public sealed class TabularModelsServerFixture : ServerFixture
     public const string Sensor = "sensor";
     public const string Anomaly = "anomaly";
     public const string Linear = "linear";
+    public const string Category = "category";
 
     private readonly string _root = Directory.CreateTempSubdirectory("microai-tabular-").FullName;
 
@@ -22,12 +23,13 @@ public sealed class TabularModelsServerFixture : ServerFixture
         TabularTestModels.WriteSensorRegressor(Folder(Sensor));
         TabularTestModels.WriteAnomalyDetector(Folder(Anomaly));
         TabularTestModels.WriteLinearClassifier(Folder(Linear));
+        TabularTestModels.WriteCategoryRegressor(Folder(Category));
     }
 
     private string Folder(string model) => Directory.CreateDirectory(Path.Combine(_root, model)).FullName;
 
     protected override IEnumerable<string> ExtraArguments =>
-        new[] { Fraud, FraudUnnamed, Sensor, Anomaly, Linear }.Select(m => $"--MicroAI:Models:{m}:Path={Path.Combine(_root, m)}")
+        new[] { Fraud, FraudUnnamed, Sensor, Anomaly, Linear, Category }.Select(m => $"--MicroAI:Models:{m}:Path={Path.Combine(_root, m)}")
             .Append("--MicroAI:Onnx:IntraOpThreads=1");
 
     public override async Task DisposeAsync()
@@ -172,6 +174,23 @@ public sealed class TabularModelsTests(TabularModelsServerFixture server)
         var best = classes[Array.IndexOf(expected, expected.Max())];
         Assert.Equal(best, (string?)item["label"]);
         Assert.Equal(best, (string?)item["labels"]![0]!["label"]);
+    }
+
+    [Fact]
+    public async Task A_category_column_takes_strings_by_name_or_position()
+    {
+        var data = await ClassifyAsync(TabularModelsServerFixture.Category, new JsonArray(
+            new JsonObject { ["values"] = new JsonObject { ["country"] = "FR", ["amount"] = 10.5 } },
+            new JsonObject { ["features"] = new JsonArray("US", 1) },
+            new JsonObject { ["values"] = new JsonObject { ["amount"] = 4, ["country"] = "JP" } }));
+
+        Assert.Equal(TabularTestModels.ExpectedCategory("FR", 10.5f), (float)data[0]!["score"]!);
+        Assert.Equal(TabularTestModels.ExpectedCategory("US", 1), (float)data[1]!["score"]!);
+        Assert.Equal(TabularTestModels.ExpectedCategory("JP", 4), (float)data[2]!["score"]!);
+
+        var error = await ErrorAsync(TabularModelsServerFixture.Category, new JsonObject { ["values"] = new JsonObject { ["country"] = 49, ["amount"] = 1 } });
+        Assert.Equal("input[0].values.country", (string?)error["param"]);
+        Assert.Contains("is a category and takes a string", (string?)error["message"]);
     }
 
     [Fact]
