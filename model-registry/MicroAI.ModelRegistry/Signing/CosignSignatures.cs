@@ -114,9 +114,11 @@ public static class CosignSignatures
             var layer = CreateLayer(payload, signature);
             if (layers.Any(l => l.Digest == layer.Digest && l.Signature == signature))
                 continue;
-            layers.Add(layer);
-            if (!blobs.Any(b => b.Digest == layer.Digest))
+            // A payload an existing layer refers to is in the repository already (a registry
+            // refuses a manifest whose blobs it lacks), so only new payloads are uploaded.
+            if (!layers.Any(l => l.Digest == layer.Digest) && !blobs.Any(b => b.Digest == layer.Digest))
                 blobs.Add(new SignatureBlob(layer.Digest, PayloadMediaType, payload));
+            layers.Add(layer);
         }
         var config = SignatureManifest.WriteConfig(layers, created);
         blobs.Insert(0, new SignatureBlob(DigestOf(config), ConfigMediaType, config));
