@@ -47,16 +47,15 @@ public static class SigningKeys
     /// <summary>Reads a PEM public key; the key must be ECDSA P-256.</summary>
     public static TrustedKey ImportPublicKey(string pem, string source)
     {
-        if (!PemEncoding.TryFind(pem, out var fields))
+        if (!TryFindKeyBlock(pem, out var label, out var base64))
             throw new SigningKeyException($"{source} holds no PEM block; a public key starts with -----BEGIN PUBLIC KEY-----.");
-        var label = pem[fields.Label];
         if (label != "PUBLIC KEY")
         {
             throw new SigningKeyException(label.Contains("PRIVATE", StringComparison.Ordinal)
                 ? $"{source} is a private key ({label}); the trust policy takes public keys (the .pub file of a key pair)."
                 : $"{source} holds a '{label}' block; a public key is a PKIX -----BEGIN PUBLIC KEY----- block.");
         }
-        var der = Convert.FromBase64String(pem[fields.Base64Data]);
+        var der = Convert.FromBase64String(base64);
         using var key = ECDsa.Create();
         try
         {
@@ -87,13 +86,12 @@ public static class SigningKeys
     /// <summary>Reads a PEM private key; <paramref name="password"/> opens an "ENCRYPTED PRIVATE KEY".</summary>
     public static ECDsa ImportPrivateKey(string pem, string? password, string source)
     {
-        if (!PemEncoding.TryFind(pem, out var fields))
+        if (!TryFindKeyBlock(pem, out var label, out var base64))
             throw new SigningKeyException($"{source} holds no PEM block; a private key starts with -----BEGIN PRIVATE KEY-----.");
-        var label = pem[fields.Label];
         var key = ECDsa.Create();
         try
         {
-            var der = Convert.FromBase64String(pem[fields.Base64Data]);
+            var der = Convert.FromBase64String(base64);
             switch (label)
             {
                 case "PRIVATE KEY":
@@ -188,6 +186,27 @@ public static class SigningKeys
     }
 
     public static string Fingerprint(ECDsa key) => Store.Digest.FromHash(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
+
+    /// <summary>
+    /// The first PEM block that is not "EC PARAMETERS": `openssl ecparam -genkey` writes the curve's
+    /// parameters before the key, and the key is what is meant.
+    /// </summary>
+    private static bool TryFindKeyBlock(string pem, out string label, out string base64)
+    {
+        var rest = pem.AsSpan();
+        while (PemEncoding.TryFind(rest, out var found))
+        {
+            if (rest[found.Label] is not "EC PARAMETERS")
+            {
+                label = rest[found.Label].ToString();
+                base64 = rest[found.Base64Data].ToString();
+                return true;
+            }
+            rest = rest[found.Location.End..];
+        }
+        label = base64 = "";
+        return false;
+    }
 
     internal static void RequireP256(ECDsa key, string source)
     {

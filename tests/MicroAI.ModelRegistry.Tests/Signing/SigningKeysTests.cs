@@ -74,6 +74,10 @@ public sealed class SigningKeysTests : IDisposable
             Assert.Equal(SigningKeys.Fingerprint(p256), SigningKeys.Fingerprint(sec1));
         using (var pkcs8 = SigningKeys.ImportPrivateKey(p256.ExportPkcs8PrivateKeyPem(), null, "p8.key"))
             Assert.Equal(SigningKeys.Fingerprint(p256), SigningKeys.Fingerprint(pkcs8));
+        // `openssl ecparam -name prime256v1 -genkey` writes the curve (OID 1.2.840.10045.3.1.7) before the key.
+        var openssl = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n" + p256.ExportECPrivateKeyPem();
+        using (var withParameters = SigningKeys.ImportPrivateKey(openssl, null, "openssl.key"))
+            Assert.Equal(SigningKeys.Fingerprint(p256), SigningKeys.Fingerprint(withParameters));
 
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         Assert.Contains("P-256", Assert.Throws<SigningKeyException>(() => SigningKeys.ImportPrivateKey(p384.ExportPkcs8PrivateKeyPem(), null, "p384.key")).Message);
