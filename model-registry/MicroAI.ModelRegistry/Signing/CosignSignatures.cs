@@ -163,7 +163,8 @@ public static class CosignSignatures
             SignatureStatus.DigestMismatch => best,
             SignatureStatus.UntrustedKey => best with
             {
-                Message = $"{Count(signatures.Count)} on {manifestDigest}, none by a trusted key ({string.Join(", ", trustedKeys.Select(k => $"{k.Source} {k.Fingerprint}"))})" +
+                Message = $"{Count(signatures.Count)} on {manifestDigest}, none by a trusted key " +
+                    (trustedKeys.Count == 0 ? "(no key is trusted)" : $"({string.Join(", ", trustedKeys.Select(k => $"{k.Source} {k.Fingerprint}"))})") +
                     (problems.Count > 0 ? $"; also {string.Join("; ", problems)}" : "") + ".",
             },
             _ => new SignatureVerification(SignatureStatus.Malformed, $"{Count(signatures.Count)} on {manifestDigest}, none usable: {string.Join("; ", problems)}."),
