@@ -27,6 +27,13 @@ public static class CosignSignatures
     public const long MaxPayloadBytes = 64 * 1024;
 
     /// <summary>
+    /// More signature layers than this are refused unread. cosign adds one per signing, so a real
+    /// manifest has a handful; without a cap a hostile one could make a pull fetch and check
+    /// thousands of payloads (100 × 64 KiB bounds the work at 6.4 MB).
+    /// </summary>
+    public const int MaxSignatureLayers = 100;
+
+    /// <summary>
     /// Go's encoding/json leaves '+' (common in base64) unescaped; the default .NET encoder would
     /// write \u002B, valid JSON but not cosign's bytes.
     /// </summary>
@@ -145,6 +152,8 @@ public static class CosignSignatures
         var signatures = layers.Where(l => l.MediaType == PayloadMediaType).ToList();
         if (signatures.Count == 0)
             return new SignatureVerification(SignatureStatus.NoSignature, $"The signature manifest of {manifestDigest} has no cosign signature layer.");
+        if (signatures.Count > MaxSignatureLayers)
+            return new SignatureVerification(SignatureStatus.Malformed, $"The signature manifest of {manifestDigest} has {signatures.Count} signature layers, more than the {MaxSignatureLayers} MicroAI checks.");
 
         var best = new SignatureVerification(SignatureStatus.NoSignature, "");
         var problems = new List<string>();

@@ -207,6 +207,21 @@ public sealed class CosignSignaturesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_manifest_with_too_many_layers_is_refused_before_any_fetch()
+    {
+        var payload = CosignSignatures.CreatePayload(Repository, s_digest);
+        var layer = CosignSignatures.CreateLayer(payload, CosignSignatures.Sign(payload, _signer));
+        var manifest = SignatureManifest.Write("{}"u8.ToArray(), [.. Enumerable.Repeat(layer, CosignSignatures.MaxSignatureLayers + 1)]);
+        var fetched = 0;
+
+        var result = await CosignSignatures.VerifyAsync(manifest, (_, _) => { fetched++; return Task.FromResult(payload); }, [_trusted], s_digest, CancellationToken.None);
+
+        Assert.Equal(SignatureStatus.Malformed, result.Status);
+        Assert.Contains("101 signature layers", result.Message);
+        Assert.Equal(0, fetched);
+    }
+
+    [Fact]
     public async Task A_payload_spelled_as_in_the_spec_example_is_read_as_Go_reads_it()
     {
         // SIGNATURE_SPEC.md writes "Docker-manifest-digest"; Go's encoding/json matches names case-insensitively.
