@@ -59,6 +59,8 @@ public static class MicroAIApp
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
 
         builder.Services.Configure<ModerationOptions>(section.GetSection("Moderation"));
+        builder.Services.Configure<ModelRegistry.Signing.TrustOptions>(section.GetSection("Trust"));
+        builder.Services.AddSingleton<ModelRegistry.Signing.TrustPolicy>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerReadiness>();
         builder.Services.AddMicroAIRuntime();
@@ -124,11 +126,12 @@ public static class MicroAIApp
     private static Task NotFound(HttpContext http) =>
         OpenAI.ApiError.NotFound($"Unknown endpoint: {http.Request.Method} {http.Request.Path}.").WriteResponseAsync(http.Response);
 
-    /// <summary>Every problem of the engine, limits and security options in one message (exit code 2), before anything listens.</summary>
+    /// <summary>Every problem of the engine, limits, security and trust options in one message (exit code 2), before anything listens.</summary>
     private static void ThrowOnInvalidConfiguration(WebApplication app, RequestLimits limits)
     {
         var engine = app.Configuration.GetSection("MicroAI").Get<EngineOptions>() ?? new EngineOptions();
-        var problems = engine.Validate().Concat(limits.Validate()).Concat(app.Configuration.ValidateSecurity()).ToList();
+        var trust = app.Configuration.GetSection(ModelRegistry.Signing.TrustOptions.SectionName).Get<ModelRegistry.Signing.TrustOptions>() ?? new();
+        var problems = engine.Validate().Concat(limits.Validate()).Concat(app.Configuration.ValidateSecurity()).Concat(trust.Validate()).ToList();
         if (problems.Count > 0)
             throw new InvalidOperationException("Invalid configuration:\n  " + string.Join("\n  ", problems));
     }

@@ -34,6 +34,7 @@ internal static class CliApp
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(PruneCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(KeygenCommand.Create());
         foreach (var command in root.Subcommands)
             command.TreatUnmatchedTokensAsErrors = false; // --MicroAI:Key=value configuration
         return root;
