@@ -10,6 +10,7 @@ namespace MicroAI.Server.Tests.Faults;
 /// <summary>
 /// A registry model deleted or replaced while a stream of it runs: the stream ends cleanly (every
 /// event whole, the last one [DONE] or an error), the next request sees the change, the server lives on.
+/// A replacement fails no one: requests running on the old version finish on it, new ones go to the new one.
 /// </summary>
 public sealed class ModelChangeTests : IAsyncLifetime
 {
@@ -56,12 +57,65 @@ public sealed class ModelChangeTests : IAsyncLifetime
             (await Store.ImportAsync(new ImportRequest(TestPaths.TinyRandomLlama, "story"), null, default)).Success);
         Assert.True(replaced);
 
-        // The next request, sent while the old stream still runs, unloads the old file and loads the new one.
+        // The next request, sent while the old stream still runs, loads the new file; the old stream finishes on the old one.
         var next = await _server.GreedyCompletionAsync("story");
         Assert.NotEqual(storiesAnswer, (string?)next["choices"]![0]!["text"]);
         var detail = await _server.GetJsonAsync("api/models/story");
         Assert.Contains("tiny", detail.ToJsonString(), StringComparison.OrdinalIgnoreCase);
-        AssertEndedCleanly(await stream.WaitAsync(TimeSpan.FromSeconds(30)));
+        var old = await stream.WaitAsync(TimeSpan.FromSeconds(60));
+        AssertEndedCleanly(old);
+        Assert.Equal("[DONE]", old.Events[^1]);
+    }
+
+    [Fact]
+    public async Task ReplacedBackAndForthUnderLoad_NoRequestFails_AndEachAnswerIsOneVersions()
+    {
+        Assert.True((await Store.ImportAsync(new ImportRequest(TestPaths.Stories260K, "story"), null, default)).Success);
+        // Long answers (400 tokens, a few hundred ms each), so every switch finds requests running.
+        var storiesAnswer = await AnswerAsync("story");
+        Assert.True((await Store.ImportAsync(new ImportRequest(TestPaths.TinyRandomLlama, "other"), null, default)).Success);
+        var otherAnswer = await AnswerAsync("other");
+        Assert.NotEqual(storiesAnswer, otherAnswer);
+
+        // Two clients send greedy requests back to back while "story" is switched between the two files seven times.
+        using var stop = new CancellationTokenSource();
+        var answers = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var clients = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var (response, body, text) = await _server.Http.PostJsonAsync("v1/completions", Greedy("story", LongAnswer));
+                if (response.StatusCode != HttpStatusCode.OK)
+                    failures.Add(text);
+                else
+                    answers.Add((string)body!["choices"]![0]!["text"]!);
+            }
+        })).ToList();
+        for (var i = 0; i < 7; i++)
+        {
+            await Task.Delay(300);
+            var source = i % 2 == 0 ? TestPaths.TinyRandomLlama : TestPaths.Stories260K;
+            Assert.True((await Store.ImportAsync(new ImportRequest(source, "story"), null, default)).Success);
+        }
+        await Task.Delay(300);
+        stop.Cancel();
+        await Task.WhenAll(clients);
+
+        Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(3)));
+        Assert.True(answers.Count >= 6, $"only {answers.Count} answers");
+        Assert.All(answers, a => Assert.True(a == storiesAnswer || a == otherAnswer, a));
+        Assert.Contains(otherAnswer, answers);
+        Assert.Equal(otherAnswer, await AnswerAsync("story"));
+    }
+
+    private const int LongAnswer = 400;
+
+    private async Task<string> AnswerAsync(string model)
+    {
+        var (response, body, text) = await _server.Http.PostJsonAsync("v1/completions", Greedy(model, LongAnswer));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return (string)body!["choices"]![0]!["text"]!;
     }
 
     /// <summary>Starts a long stream of "story" and runs <paramref name="change"/> once it is generating; the stream is still running on return.</summary>
@@ -93,5 +147,5 @@ public sealed class ModelChangeTests : IAsyncLifetime
         Assert.NotNull(error["type"]);
     }
 
-    private static JsonObject Greedy(string model) => new() { ["model"] = model, ["prompt"] = "Once upon a time", ["temperature"] = 0, ["max_tokens"] = 40 };
+    private static JsonObject Greedy(string model, int maxTokens = 40) => new() { ["model"] = model, ["prompt"] = "Once upon a time", ["temperature"] = 0, ["max_tokens"] = maxTokens };
 }
