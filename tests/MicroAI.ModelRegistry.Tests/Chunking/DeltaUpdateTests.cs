@@ -21,7 +21,7 @@ public sealed class DeltaUpdateTests(BenchModelFixture bench, ITestOutputHelper 
         var v1 = PathOf(model);
         var v2 = Path.Combine(_temp.Path, "v2.gguf");
         var changed = DeltaMeasurement.ScatteredProjections(v1, 0.10);
-        GgufRewriter.RewriteTensors(v1, v2, changed);
+        GgufFileEditor.RewriteTensors(v1, v2, changed);
 
         var delta = DeltaMeasurement.Of(v1, v2);
         output.WriteLine($"{model}, {changed.Count} tensors rewritten ({string.Join(", ", changed)}): {delta}");
@@ -37,7 +37,7 @@ public sealed class DeltaUpdateTests(BenchModelFixture bench, ITestOutputHelper 
     {
         var v1 = PathOf(model);
         var v2 = Path.Combine(_temp.Path, "v2.gguf");
-        GgufRewriter.SetString(v1, v2, "tokenizer.chat_template", File.ReadAllText(Path.Combine(TestPaths.SharedModels, "..", "chat-templates", "meta-llama-Llama-3.1-8B-Instruct.jinja")));
+        GgufFileEditor.SetString(v1, v2, "tokenizer.chat_template", File.ReadAllText(Path.Combine(TestPaths.SharedModels, "..", "chat-templates", "meta-llama-Llama-3.1-8B-Instruct.jinja")));
 
         var delta = DeltaMeasurement.Of(v1, v2);
         output.WriteLine($"{model}, template set: {delta}");

@@ -57,15 +57,18 @@ public sealed class ModelChunkerTests : IDisposable
     public void A_new_chat_template_changes_only_the_header_chunk()
     {
         var v2 = Path.Combine(_temp.Path, "v2.gguf");
-        GgufRewriter.SetString(TestPaths.Stories260K, v2, "tokenizer.chat_template", "{{ messages[0].content }}");
+        GgufFileEditor.SetString(TestPaths.Stories260K, v2, "tokenizer.chat_template", "{{ messages[0].content }}");
         var v3 = Path.Combine(_temp.Path, "v3.gguf");
-        GgufRewriter.SetString(v2, v3, "tokenizer.chat_template", "{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}");
+        GgufFileEditor.SetString(v2, v3, "tokenizer.chat_template", "{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}");
 
         var d1 = ModelChunker.Digest(TestPaths.Stories260K, ModelChunker.Plan(TestPaths.Stories260K, "gguf"));
         var d2 = ModelChunker.Digest(v2, ModelChunker.Plan(v2, "gguf"));
         var d3 = ModelChunker.Digest(v3, ModelChunker.Plan(v3, "gguf"));
 
-        Assert.Equal("{{ messages[0].content }}", GgufReader.Read(v2).File!.GetString("tokenizer.chat_template"));
+        var edited = GgufReader.Read(v2).File!;
+        Assert.Equal("{{ messages[0].content }}", edited.GetString("tokenizer.chat_template"));
+        Assert.Equal(edited.DataOffset, GgufFileEditor.Read(v2).DataOffset);
+        Assert.Equal(GgufReader.Read(TestPaths.Stories260K).File!.Tensors.Select(t => t.Offset), edited.Tensors.Select(t => t.Offset));
         Assert.Equal(d1.Count, d2.Count);
         Assert.Equal(d1.Count, d3.Count);
         Assert.NotEqual(d1[0].Digest, d2[0].Digest);
