@@ -16,4 +16,10 @@ public interface IModelCatalog
 
     /// <summary>Problems found while reading the configuration, to print at start.</summary>
     IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>
+    /// Why the model's stored files must not be served (a blob no longer matches its digest), or null.
+    /// Asked before every use of a model, so it is a stat per file unless a file is new or changed.
+    /// </summary>
+    string? CheckFiles(ModelEntry entry) => null;
 }

@@ -20,6 +20,7 @@ public sealed partial class ModelCatalog : IModelCatalog
     {
         _options = options.Value;
         Store = new ModelStore(_options.ResolveRegistryDirectory());
+        Integrity = new BlobIntegrity(Store.Root);
         Ollama = _options.ResolveOllamaDirectory() is { } ollama ? new OllamaStore(ollama) : null;
         foreach (var (id, settings) in _options.Models)
         {
@@ -71,6 +72,13 @@ public sealed partial class ModelCatalog : IModelCatalog
 
     /// <summary>The registry this catalog serves (shared with the CLI).</summary>
     public ModelStore Store { get; }
+
+    /// <summary>Checks registry blobs against their digests before they are served.</summary>
+    public BlobIntegrity Integrity { get; }
+
+    /// <summary>Registry models only: configured and loose files are the user's own, Ollama's blobs Ollama's.</summary>
+    public string? CheckFiles(ModelEntry entry) =>
+        entry is { Source: "registry", Manifest: { } manifest } ? Integrity.Verify(manifest, Store.Blobs) : null;
 
     /// <summary>The Ollama directory read in place, when there is one.</summary>
     public OllamaStore? Ollama { get; }

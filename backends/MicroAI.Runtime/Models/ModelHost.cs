@@ -130,6 +130,13 @@ internal sealed class ModelHost : IModelHost
         }
         if (entry.Problem is { } problem)
             return Fail(ModelLookupError.InvalidModelFile, $"The model '{entry.Id}' cannot be loaded: {problem}");
+        // Also for a resident model: llama.cpp maps the file, so bytes altered on disk would be served from memory.
+        if (_catalog.CheckFiles(entry) is { } altered)
+        {
+            _logger.LogError("Refusing model {Model}: {Reason}", entry.Id, altered);
+            await UnloadAsync(entry.Id).ConfigureAwait(false);
+            return Fail(ModelLookupError.InvalidModelFile, $"The model '{entry.Id}' cannot be loaded: {altered}");
+        }
         var key = KeyOf(entry.Id, capability);
         if (_loaded.TryGetValue(key, out var hot) && SameFile(hot.Entry, entry) && hot.TryAcquire())
             return Leased(hot);
