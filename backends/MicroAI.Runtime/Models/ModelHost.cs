@@ -138,8 +138,15 @@ internal sealed class ModelHost : IModelHost
             return Fail(ModelLookupError.InvalidModelFile, $"The model '{entry.Id}' cannot be loaded: {altered}");
         }
         var key = KeyOf(entry.Id, capability);
-        if (_loaded.TryGetValue(key, out var hot) && SameFile(hot.Entry, entry) && hot.TryAcquire())
-            return Leased(hot);
+        if (_loaded.TryGetValue(key, out var hot))
+        {
+            if (SameFile(hot.Entry, entry) && hot.TryAcquire())
+                return Leased(hot);
+            // Replaced on disk while a load runs (most likely the new version's, started by an earlier
+            // request): the previous version answers rather than make this request wait seconds.
+            if (!SameFile(hot.Entry, entry) && _loadLock.CurrentCount == 0 && hot.TryAcquire())
+                return Leased(hot);
+        }
         // Otherwise it is not loaded, being unloaded, or replaced on disk: the locked path below loads it.
         var isText = capability == ModelCapability.Completion;
         if (!entry.Has(capability))
