@@ -31,6 +31,30 @@ public sealed class SyntheticModelTests : IDisposable
     }
 
     [Fact]
+    public void A_ZipMap_sequence_of_maps_is_read_row_by_row_with_int64_or_string_keys()
+    {
+        using var session = Open(new OnnxGraphBuilder()
+            .Opset("ai.onnx.ml", 3)
+            .Input("p", OnnxGraphDataType.Float, "n", 3)
+            .Node(new OnnxGraphNode("ZipMap", ["p"], ["by_int"], [OnnxGraphAttribute.Ints("classlabels_int64s", 4, -2, 9)], Domain: "ai.onnx.ml"))
+            .Node(new OnnxGraphNode("ZipMap", ["p"], ["by_name"], [OnnxGraphAttribute.Strings("classlabels_strings", "a", "b", "c")], Domain: "ai.onnx.ml"))
+            .SequenceOfMapsOutput("by_int", OnnxGraphDataType.Int64, OnnxGraphDataType.Float)
+            .SequenceOfMapsOutput("by_name", OnnxGraphDataType.String, OnnxGraphDataType.Float), "zipmap");
+
+        var outputs = session.Run([OnnxInput.Float("p", new[] { 0.5f, 0.25f, 0.25f, 0f, 1f, 0f }, 2, 3)], ["by_int", "by_name"]);
+
+        Assert.False(session.Outputs[0].IsTensor);
+        var byInt = outputs["by_int"].Maps!;
+        Assert.Equal(2, byInt.Count);
+        Assert.Equal([new("4", 0.5f), new("-2", 0.25f), new("9", 0.25f)], byInt[0].OrderBy(p => p.Key == "4" ? 0 : p.Key == "-2" ? 1 : 2));
+        Assert.Equal(1f, byInt[1].Single(p => p.Key == "-2").Value);
+        var byName = outputs["by_name"].Maps!;
+        Assert.Equal(0.25f, byName[0].Single(p => p.Key == "c").Value);
+        Assert.Equal(0f, byName[1].Single(p => p.Key == "a").Value);
+        Assert.Equal([2L], outputs["by_name"].Shape);
+    }
+
+    [Fact]
     public void Bools_and_int64s_round_trip()
     {
         using var session = Open(new OnnxGraphBuilder()
