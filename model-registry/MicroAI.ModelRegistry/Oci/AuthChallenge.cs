@@ -8,7 +8,7 @@ namespace MicroAI.ModelRegistry.Oci;
 /// <c>Bearer realm="https://auth…/token",service="registry",scope="repository:x:pull"</c>
 /// (RFC 7235 auth-params: token or quoted-string values, a scope may hold commas inside its quotes).
 /// </summary>
-public sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
+internal sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
 {
     public bool IsBasic => Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase);
     public bool IsBearer => Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);

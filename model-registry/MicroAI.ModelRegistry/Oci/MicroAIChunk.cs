@@ -1,4 +1,4 @@
 namespace MicroAI.ModelRegistry.Oci;
 
 /// <summary>One chunk of a file: a blob whose bytes follow the previous chunk's.</summary>
-public sealed record MicroAIChunk(string Digest, long Length);
+internal sealed record MicroAIChunk(string Digest, long Length);

@@ -6,7 +6,7 @@ namespace MicroAI.ModelRegistry.Oci;
 /// The config blob of MicroAI's own artifact (application/vnd.microai.model.config.v1+json): the
 /// model's manifest without its local name, and for each file the ordered chunks it is rebuilt from.
 /// </summary>
-public sealed record MicroAIModelConfig
+internal sealed record MicroAIModelConfig
 {
     public int SchemaVersion { get; init; } = 1;
     public required string Format { get; init; }

@@ -1,7 +1,7 @@
 namespace MicroAI.ModelRegistry.Oci;
 
 /// <summary>A file of a pushed model; its bytes are its chunks' bytes, in order.</summary>
-public sealed record MicroAIModelFile
+internal sealed record MicroAIModelFile
 {
     public required string Name { get; init; }
     public required string Role { get; init; }

@@ -11,7 +11,7 @@ namespace MicroAI.ModelRegistry.Oci;
 /// chunked, cross-repository mount) and authentication as Docker does it. One instance per
 /// operation; not thread-safe (its token cache is a plain dictionary).
 /// </summary>
-public sealed class OciClient
+internal sealed class OciClient
 {
     /// <summary>Manifests and config blobs are a few KB; 4 MiB refuses a runaway body without limiting real ones.</summary>
     internal const int MaxSmallBody = 4 << 20;

@@ -1,7 +1,7 @@
 namespace MicroAI.ModelRegistry.Oci;
 
 /// <summary>An OCI content descriptor: what a manifest says about one blob.</summary>
-public sealed record OciDescriptor
+internal sealed record OciDescriptor
 {
     public required string MediaType { get; init; }
     public required string Digest { get; init; }

@@ -1,6 +1,6 @@
 namespace MicroAI.ModelRegistry.Oci;
 
-public enum OciFailure
+internal enum OciFailure
 {
     /// <summary>The registry could not be reached or failed (5xx, connection refused).</summary>
     Upstream,

@@ -1,7 +1,7 @@
 namespace MicroAI.ModelRegistry.Oci;
 
 /// <summary>An OCI image manifest (also read for Docker's v2 manifest, which has the same fields).</summary>
-public sealed record OciManifest
+internal sealed record OciManifest
 {
     public int SchemaVersion { get; init; } = 2;
     public string? MediaType { get; init; }

@@ -1,7 +1,7 @@
 namespace MicroAI.ModelRegistry.Oci;
 
 /// <summary>The media types MicroAI writes and the ones it reads from other tools' artifacts.</summary>
-public static class OciMediaTypes
+internal static class OciMediaTypes
 {
     public const string ImageManifest = "application/vnd.oci.image.manifest.v1+json";
     public const string ImageIndex = "application/vnd.oci.image.index.v1+json";
