@@ -7,14 +7,21 @@ namespace MicroAI.ModelRegistry.Oci;
 
 /// <summary>
 /// Pulls an artifact into the store: manifest, then the plan its layout makes, then every blob
-/// not already here through <see cref="HttpBlobDownloader"/> (resume, digest check, disk check, one
-/// download shared by concurrent pulls), files rebuilt from their chunks and verified, then the
-/// manifest saved. A failure removes every blob this pull added that no model uses; a
+/// not already here through <see cref="HttpBlobDownloader"/> (resume, digest check, disk check),
+/// files rebuilt from their chunks and verified, then the manifest saved. A failure removes every blob this pull added that no model uses; a
 /// cancellation keeps them (and the interrupted blob's partial bytes) for the next attempt.
 /// </summary>
 internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient http, Func<string, long>? freeBytes)
 {
     private static readonly IArtifactLayout[] Layouts = [new MicroAILayout(), new OllamaLayout(), new DockerModelLayout()];
+
+    /// <summary>
+    /// One OCI pull at a time per store in this process: a pull deletes the chunk blobs it rebuilt a
+    /// file from, and on failure the blobs it added, which a concurrent pull of the same or a
+    /// related artifact may be reading. The second pull then finds the files in place and
+    /// downloads nothing, which is how concurrent pulls share one download here.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly HashSet<string> _chunkBlobs = new(StringComparer.Ordinal);
@@ -22,6 +29,8 @@ internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient h
     public async Task<ModelManifest> PullAsync(OciReference reference, ModelName name, string? expectedDigest, IReadOnlyList<string>? capabilities,
         IProgress<PullProgress>? progress, CancellationToken ct)
     {
+        var gate = Gates.GetOrAdd(store.Root, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var saved = await RunAsync(reference, name, expectedDigest, capabilities, progress, ct).ConfigureAwait(false);
@@ -32,6 +41,10 @@ internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient h
         {
             await DeleteUnreferencedAsync(_created, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
@@ -86,7 +99,6 @@ internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient h
 
         if (toFetch.Count > 0)
         {
-            var authorization = await client.AuthorizationForAsync(repo, ct).ConfigureAwait(false);
             var downloader = new HttpBlobDownloader(http, store.Blobs, freeBytes);
             long done = 0;
             foreach (var blob in toFetch.Values)
@@ -94,6 +106,8 @@ internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient h
                 var existed = store.Blobs.Exists(blob.Digest);
                 var before = done;
                 var relay = progress is null ? null : new Relay(p => progress.Report(p with { Completed = before + p.Completed, Total = total, Status = p.Status == PullProgress.Done ? PullProgress.Downloading : p.Status }));
+                // Per blob: a token that expired during a long pull is renewed before the next blob.
+                var authorization = await client.AuthorizationForAsync(repo, ct).ConfigureAwait(false);
                 var result = await downloader.DownloadAsync(new DownloadRequest(client.BlobUri(repo, blob.Digest), blob.Digest, null, authorization), relay, ct).ConfigureAwait(false);
                 if (!result.Success)
                     throw new OciException($"{reference}: blob {blob.Digest}: {result.Error}", result.Failure switch

@@ -37,8 +37,10 @@ internal sealed class RegistryAuthenticator(HttpClient http, string registry, Re
             _basic = true;
             return true;
         }
-        if (!challenge.IsBearer || _tokens.ContainsKey(scope))
-            return false; // a token that was just refused: another one for the same scope would be too
+        if (!challenge.IsBearer)
+            return false;
+        // A token refused after it worked has expired (Distribution's last 5 minutes, a long pull
+        // outlives that): a fresh one. One refused at once ends there, the caller retries only once.
         _tokens[scope] = new AuthenticationHeaderValue("Bearer", await FetchTokenAsync(challenge, scope, ct).ConfigureAwait(false));
         return true;
     }
