@@ -110,7 +110,7 @@ internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient h
                 var authorization = await client.AuthorizationForAsync(repo, ct).ConfigureAwait(false);
                 var result = await downloader.DownloadAsync(new DownloadRequest(client.BlobUri(repo, blob.Digest), blob.Digest, null, authorization), relay, ct).ConfigureAwait(false);
                 if (!result.Success)
-                    throw new OciException($"{reference}: blob {blob.Digest}: {result.Error}", result.Failure switch
+                    throw new OciException($"{reference}: {result.Error}", result.Failure switch
                     {
                         DownloadFailure.NotFound => OciFailure.NotFound,
                         DownloadFailure.Invalid => OciFailure.Invalid,
