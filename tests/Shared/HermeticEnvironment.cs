@@ -41,6 +41,8 @@ internal static class HermeticEnvironment
         Set("OLLAMA_MODELS", ollama);
         // ONNX Runtime keeps a telemetry device id in XDG_CACHE_HOME/Microsoft/DeveloperTools.
         Set("XDG_CACHE_HOME", Path.Combine(Root, "cache"));
+        // OCI pulls and pushes read Docker's credentials from DOCKER_CONFIG/config.json, never ~/.docker.
+        Set("DOCKER_CONFIG", Path.Combine(Root, "docker"));
         // MicroAI__* in the developer's shell would configure every server a test starts in-process.
         foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>())
         {

@@ -354,14 +354,13 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
     private async Task<(HttpResponseMessage Response, string? Digest, long? LinkedSize)> SendAsync(DownloadRequest request, long offset, ResumeValidator? validator, CancellationToken ct)
     {
         var uri = request.Uri;
-        var token = request.BearerToken;
+        var authorization = string.IsNullOrEmpty(request.BearerToken) ? request.Authorization : new AuthenticationHeaderValue("Bearer", request.BearerToken);
         string? digest = null;
         long? linkedSize = null;
         for (var hop = 0; ; hop++)
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, uri);
-            if (!string.IsNullOrEmpty(token))
-                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            message.Headers.Authorization = authorization;
             if (offset > 0)
             {
                 message.Headers.Range = new RangeHeaderValue(offset, null);
@@ -382,7 +381,7 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
             // The token is for the original host only; Hugging Face's CDN URLs are pre-signed
             // (huggingface_hub drops it the same way).
             if (Uri.Compare(uri, next, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
-                token = null;
+                authorization = null;
             uri = next;
         }
     }
@@ -488,7 +487,7 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
     /// what matters when the store sits on its own mount (DriveInfo("/") would report the root
     /// file system instead); on Windows it needs the drive root.
     /// </summary>
-    private static long DefaultFreeBytes(string root)
+    internal static long DefaultFreeBytes(string root)
     {
         var path = root;
         while (!Directory.Exists(path) && Path.GetDirectoryName(path) is { } parent)

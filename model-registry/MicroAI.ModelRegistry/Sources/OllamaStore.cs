@@ -131,7 +131,12 @@ public sealed class OllamaStore(string root)
         if (new FileInfo(blob).Length > MaxSmallLayerBytes)
             return defaults;
         using var doc = JsonDocument.Parse(File.ReadAllBytes(blob));
-        var r = doc.RootElement;
+        return ApplyParams(doc.RootElement, defaults);
+    }
+
+    /// <summary>Ollama's params JSON over <paramref name="defaults"/> (also read from a params layer pulled from a registry).</summary>
+    internal static ModelDefaults ApplyParams(JsonElement r, ModelDefaults defaults)
+    {
         if (r.ValueKind != JsonValueKind.Object)
             return defaults;
         static float? F(JsonElement e, string k) => e.TryGetProperty(k, out var v) && v.TryGetSingle(out var f) ? f : null;

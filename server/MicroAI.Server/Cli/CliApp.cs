@@ -11,7 +11,7 @@ namespace MicroAI.Server.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly HashSet<string> s_commands = ["serve", "run", "pull", "list", "ls", "show", "rm", "tag", "cp", "alias", "import", "prune", "keys", "help", "--help", "-h", "-?", "--version"];
+    private static readonly HashSet<string> s_commands = ["serve", "run", "pull", "push", "login", "list", "ls", "show", "rm", "tag", "cp", "alias", "import", "prune", "keys", "help", "--help", "-h", "-?", "--version"];
 
     /// <summary>
     /// True unless the arguments start the server: none, or only configuration
@@ -27,6 +27,8 @@ internal static class CliApp
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(PullCommand.Create());
+        root.Subcommands.Add(PushCommand.Create());
+        root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(RemoveCommand.Create());

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MicroAI.ModelRegistry.Oci;
 using MicroAI.ModelRegistry.Sources;
 using MicroAI.ModelRegistry.Store;
 using Spectre.Console;
@@ -11,9 +12,9 @@ internal static class PullCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "https://… URL or hf://owner/repo[@revision]/path/file.gguf" };
+        var source = new Argument<string>("source") { Description = "https://… URL, hf://owner/repo[@revision]/path/file.gguf, or an OCI reference registry[:port]/repository[:tag|@sha256:…]" };
         var name = new Option<string?>("--name") { Description = "Registry name (default: from the file name)." };
-        var digest = new Option<string?>("--digest") { Description = "Expected sha256 of the file; a mismatch keeps nothing." };
+        var digest = new Option<string?>("--digest") { Description = "Expected sha256 of the file (of the manifest, for an OCI reference); a mismatch keeps nothing." };
         var capabilities = CliApp.CapabilitiesOption();
         var command = new Command("pull", "Download a model into the registry (resumes, verifies sha256).");
         command.Arguments.Add(source);
@@ -28,12 +29,15 @@ internal static class PullCommand
             var caps = CliApp.ParseList(result.GetValue(capabilities));
             var request = new PullRequest(result.GetValue(source)!, result.GetValue(name), result.GetValue(digest), caps);
             using var http = HttpBlobDownloader.CreateHttpClient();
+            Func<IProgress<PullProgress>, Task<StoreResult>> pull = OciReference.IsOciReference(request.Source)
+                ? p => new OciRegistry(context.Store, http, OciConfiguration.From(context.Configuration, context.Options)).PullAsync(request, p, ct)
+                : p => context.Store.PullAsync(request, http, p, ct);
 
             StoreResult pulled;
             if (json || Console.IsOutputRedirected)
             {
                 var progress = new SynchronousProgress<PullProgress>(p => WriteProgress(p, json));
-                pulled = await context.Store.PullAsync(request, http, progress, ct);
+                pulled = await pull(progress);
             }
             else
             {
@@ -52,7 +56,7 @@ internal static class PullCommand
                             task.Value = p.Completed;
                             task.Description = Markup.Escape(p.Status);
                         });
-                        pulled = await context.Store.PullAsync(request, http, progress, ct);
+                        pulled = await pull(progress);
                         if (pulled.Success)
                             task.Value = task.MaxValue;
                         task.StopTask();

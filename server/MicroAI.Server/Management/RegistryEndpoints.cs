@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using MicroAI.Runtime.Models;
 using MicroAI.ModelRegistry;
+using MicroAI.ModelRegistry.Oci;
 using MicroAI.ModelRegistry.Sources;
 using MicroAI.ModelRegistry.Store;
 using MicroAI.Server.OpenAI;
@@ -104,7 +105,7 @@ internal static class RegistryEndpoints
     /// {"status","completed","total","bytes_per_second","eta_seconds"}, then {"status":"success","model"}
     /// or {"error":{...}}. A client that disconnects stops the download; its bytes stay for a resume.
     /// </summary>
-    private static async Task PullAsync(HttpContext http, IModelCatalog catalog, PullHttpClient client)
+    private static async Task PullAsync(HttpContext http, IModelCatalog catalog, PullHttpClient client, IConfiguration configuration, Microsoft.Extensions.Options.IOptions<ModelRegistryOptions> options)
     {
         var (request, error) = await JsonBody.ReadAsync(http.Request, RegistryApiJsonContext.Default.PullApiRequest);
         if (error is null && string.IsNullOrWhiteSpace(request!.Source))
@@ -117,10 +118,14 @@ internal static class RegistryEndpoints
         var pull = new PullRequest(request!.Source!, request.Name, request.Digest);
         http.Items[AuditLog.TargetItem] = request.Name is null ? request.Source : $"{request.Source} as {request.Name}";
         var ct = http.RequestAborted;
+        // An OCI reference (oci://…, host[:port]/repository[:tag|@digest]) goes through the registry client; URLs as before.
+        Func<IProgress<PullProgress>?, Task<StoreResult>> run = OciReference.IsOciReference(pull.Source)
+            ? p => new OciRegistry(catalog.Store, client.Http, OciConfiguration.From(configuration, options.Value)).PullAsync(pull, p, ct)
+            : p => catalog.Store.PullAsync(pull, client.Http, p, ct);
 
         if (request.Stream == false)
         {
-            var result = await catalog.Store.PullAsync(pull, client.Http, null, ct);
+            var result = await run(null);
             if (!result.Success)
                 await ToApiError(result).WriteResponseAsync(http.Response);
             else
@@ -134,7 +139,7 @@ internal static class RegistryEndpoints
         {
             try
             {
-                return await catalog.Store.PullAsync(pull, client.Http, new ChannelProgress(updates.Writer), ct);
+                return await run(new ChannelProgress(updates.Writer));
             }
             finally
             {
