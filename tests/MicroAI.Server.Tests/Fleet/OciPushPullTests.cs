@@ -44,7 +44,8 @@ public sealed class OciPushPullTests
         var reference = $"{registry.Host}/fleet/stories:v1";
         var first = await PushAsync(source.Path, "stories260k", reference);
         var firstBytes = (long)first["bytes_uploaded"]!;
-        Assert.True(firstBytes >= StoriesFile.Size && firstBytes < StoriesFile.Size + 64 * 1024, first.ToJsonString()); // the file's chunks + a small config
+        // The file's distinct chunks + a small config: tensor-aligned chunks with equal bytes (stories260K has some) go up once.
+        Assert.True(firstBytes >= StoriesFile.Size * 8 / 10 && firstBytes < StoriesFile.Size + 64 * 1024, first.ToJsonString());
         Assert.True((int)first["blobs_uploaded"]! >= 2, first.ToJsonString());
         Assert.Equal(0, (int)first["blobs_skipped"]!);
         var digest = (string)first["digest"]!;
@@ -111,7 +112,7 @@ public sealed class OciPushPullTests
 
         // 100 kB PATCHes: the ~1.2 MB file goes up in a dozen Content-Range requests.
         var chunked = await PushAsync(source.Path, "stories260k", $"{registry.Host}/a/stories:v1", "--MicroAI:Registry:UploadChunkBytes=100000");
-        Assert.True((long)chunked["bytes_uploaded"]! >= StoriesFile.Size, chunked.ToJsonString());
+        Assert.True((long)chunked["bytes_uploaded"]! >= StoriesFile.Size * 8 / 10, chunked.ToJsonString());
 
         await using (var server = await RegistryTestServer.StartAsync(target.Path))
         {
