@@ -11,7 +11,7 @@ namespace MicroAI.ModelRegistry.Oci;
 /// files rebuilt from their chunks and verified, then the manifest saved. A failure removes every blob this pull added that no model uses; a
 /// cancellation keeps them (and the interrupted blob's partial bytes) for the next attempt.
 /// </summary>
-internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient http, Func<string, long>? freeBytes)
+internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient http, Func<string, long>? freeBytes, Signing.TrustPolicy? trust = null)
 {
     private static readonly IArtifactLayout[] Layouts = [new MicroAILayout(), new OllamaLayout(), new DockerModelLayout()];
 
@@ -56,6 +56,7 @@ internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient h
         var (bytes, mediaType, manifestDigest) = await client.GetManifestAsync(repo, reference.Reference, ct).ConfigureAwait(false);
         if (expectedDigest is not null && Digest.Normalize(expectedDigest) != manifestDigest)
             throw new OciException($"{reference}: the manifest's digest is {manifestDigest}, but {expectedDigest} was expected. Nothing was downloaded.", OciFailure.Invalid);
+        await OciSignatures.EnsureTrustedAsync(client, reference, manifestDigest, trust, ct).ConfigureAwait(false);
         var manifest = ParseManifest(reference, bytes, mediaType);
         var layout = Layouts.FirstOrDefault(l => l.Matches(manifest))
             ?? throw new OciException($"{reference} is not a model artifact MicroAI knows (config {manifest.Config?.MediaType ?? "none"}; layers "

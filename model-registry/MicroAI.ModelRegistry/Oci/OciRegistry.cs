@@ -24,7 +24,7 @@ public sealed class OciRegistry(ModelStore store, HttpClient http, OciSettings s
         try
         {
             var client = new OciClient(http, settings, reference.Registry);
-            var puller = new OciPuller(store, client, http, freeBytes);
+            var puller = new OciPuller(store, client, http, freeBytes, settings.Trust);
             return StoreResult.Ok(await puller.PullAsync(reference, name, request.ExpectedDigest, request.Capabilities, progress, ct).ConfigureAwait(false));
         }
         catch (OciException e)
@@ -59,6 +59,38 @@ public sealed class OciRegistry(ModelStore store, HttpClient http, OciSettings s
         catch (IOException e)
         {
             return new PushOutcome(null, StoreErrorKind.Failed, $"Reading the model's files failed: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Signs what <paramref name="target"/> names in its registry with the ECDSA P-256 key in
+    /// <paramref name="keyFile"/>, in cosign's format; returns the manifest digest signed.
+    /// </summary>
+    public async Task<(string? Digest, StoreErrorKind Kind, string? Error)> SignAsync(string target, string keyFile, CancellationToken ct)
+    {
+        if (!OciReference.TryParse(target, out var reference, out var error))
+            return (null, StoreErrorKind.Invalid, error);
+        System.Security.Cryptography.ECDsa key;
+        try
+        {
+            key = Signing.SigningKeys.ReadPrivateKeyFile(keyFile);
+        }
+        catch (Signing.SigningKeyException e)
+        {
+            return (null, StoreErrorKind.Invalid, e.Message);
+        }
+        using (key)
+        {
+            try
+            {
+                var client = new OciClient(http, settings, reference.Registry);
+                return (await OciSignatures.SignAsync(client, reference, key, ct).ConfigureAwait(false), StoreErrorKind.None, null);
+            }
+            catch (OciException e)
+            {
+                var r = ToStoreResult(e);
+                return (null, r.Kind, r.Error);
+            }
         }
     }
 

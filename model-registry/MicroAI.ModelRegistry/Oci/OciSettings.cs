@@ -24,6 +24,9 @@ public sealed class OciSettings
     /// </summary>
     public long UploadChunkBytes { get; init; } = 16L << 20;
 
+    /// <summary>Which pulls must be signed, and by which keys (MicroAI:Trust); null: none must.</summary>
+    public Signing.TrustPolicy? Trust { get; init; }
+
     /// <summary>MicroAI's login file inside its data folder.</summary>
     public static string LoginsPath(string dataDirectory) => Path.Combine(dataDirectory, "registry-auth.json");
 

@@ -20,6 +20,14 @@ internal static class OciConfiguration
             Logins = defaults.Logins,
             DockerConfig = DockerConfigFile.Default(),
             UploadChunkBytes = section.GetValue<long?>("UploadChunkBytes") is > 0 and var chunk ? chunk : defaults.UploadChunkBytes,
+            Trust = TrustFrom(configuration),
         };
+    }
+
+    /// <summary>The trust policy when MicroAI:Trust says anything; a bad entry throws naming it (the server refuses to start on it first).</summary>
+    private static MicroAI.ModelRegistry.Signing.TrustPolicy? TrustFrom(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(MicroAI.ModelRegistry.Signing.TrustOptions.SectionName).Get<MicroAI.ModelRegistry.Signing.TrustOptions>();
+        return options is null ? null : new MicroAI.ModelRegistry.Signing.TrustPolicy(options);
     }
 }
