@@ -198,22 +198,7 @@ internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient h
             {
                 var buffer = new byte[1 << 20];
                 foreach (var chunk in file.Chunks)
-                {
-                    var source = sources[chunk.Digest];
-                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                    await using (var range = new FileRangeStream(source.Path, source.Offset, source.Length))
-                    {
-                        int n;
-                        while ((n = await range.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                        {
-                            hash.AppendData(buffer, 0, n);
-                            await target.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                        }
-                    }
-                    var actual = Digest.FromHash(hash.GetHashAndReset());
-                    if (actual != chunk.Digest)
-                        throw new OciException($"{reference}: the chunk {chunk.Digest} of '{file.Name}' read from {source.Path} has digest {actual} (changed on disk?). Nothing was kept.", OciFailure.Invalid);
-                }
+                    await CopyChunkAsync(reference, file, chunk, sources[chunk.Digest], target, buffer, ct).ConfigureAwait(false);
             }
             var existed = store.Blobs.Exists(file.Digest);
             var committed = await store.Blobs.CommitFileAsync(temp, file.Digest, ct).ConfigureAwait(false);
@@ -226,6 +211,29 @@ internal sealed class OciPuller(ModelStore store, OciClient client, HttpClient h
         {
             BlobStore.TryDelete(temp);
         }
+    }
+
+    private static async Task CopyChunkAsync(OciReference reference, PlannedFile file, OciDescriptor chunk, ChunkSource source, FileStream target, byte[] buffer, CancellationToken ct)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            await using var range = new FileRangeStream(source.Path, source.Offset, source.Length);
+            int n;
+            while ((n = await range.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                await target.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            // Another process (a CLI pull beside the server, a prune) removed the blob or model file.
+            throw new OciException($"{reference}: the chunk {chunk.Digest} of '{file.Name}' was removed from {source.Path} while the file was being rebuilt; pull again.", OciFailure.Local);
+        }
+        var actual = Digest.FromHash(hash.GetHashAndReset());
+        if (actual != chunk.Digest)
+            throw new OciException($"{reference}: the chunk {chunk.Digest} of '{file.Name}' read from {source.Path} has digest {actual} (changed on disk?). Nothing was kept.", OciFailure.Invalid);
     }
 
     private async Task DeleteUnreferencedAsync(IEnumerable<string> digests, CancellationToken ct)
