@@ -47,7 +47,9 @@ internal static class OciSignatures
         if (trust is null || !trust.Requires(name))
             return;
         var signatures = await FindSignatureManifestAsync(client, reference.Repository, CosignSignatures.SignatureTag(manifestDigest), ct).ConfigureAwait(false);
-        var decision = await trust.EvaluateAsync(name, manifestDigest, signatures,
+        // Spelled out: the implicit conversions (null → byte[] → ReadOnlyMemory) would make "none" an empty manifest.
+        ReadOnlyMemory<byte>? found = signatures is null ? (ReadOnlyMemory<byte>?)null : signatures.AsMemory();
+        var decision = await trust.EvaluateAsync(name, manifestDigest, found,
             (digest, token) => client.GetSmallBlobAsync(reference.Repository, new OciDescriptor { MediaType = CosignSignatures.PayloadMediaType, Digest = digest, Size = 0 }, token),
             ct).ConfigureAwait(false);
         if (!decision.Allowed)

@@ -11,7 +11,7 @@ namespace MicroAI.Server.Cli;
 /// </summary>
 internal static class CliApp
 {
-    private static readonly HashSet<string> s_commands = ["serve", "run", "pull", "push", "login", "list", "ls", "show", "rm", "tag", "cp", "alias", "import", "prune", "keys", "help", "--help", "-h", "-?", "--version"];
+    private static readonly HashSet<string> s_commands = ["serve", "run", "pull", "push", "login", "list", "ls", "show", "rm", "tag", "cp", "alias", "import", "prune", "keys", "keygen", "sign", "rollback", "help", "--help", "-h", "-?", "--version"];
 
     /// <summary>
     /// True unless the arguments start the server: none, or only configuration
@@ -37,6 +37,7 @@ internal static class CliApp
         root.Subcommands.Add(PruneCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
+        root.Subcommands.Add(SignCommand.Create());
         foreach (var command in root.Subcommands)
             command.TreatUnmatchedTokensAsErrors = false; // --MicroAI:Key=value configuration
         return root;
