@@ -68,6 +68,24 @@ public sealed class ModelSettings
     /// <summary>Put first in a chat that has no system message.</summary>
     public string? SystemPrompt { get; set; }
 
+    /// <summary>
+    /// An OCI reference (registry/repository:tag) this model follows: when the tag moves, the new
+    /// version is pulled, verified, loaded, smoke-tested and switched to without failing a request.
+    /// </summary>
+    public string? Follow { get; set; }
+
+    /// <summary>How often the followed tag is checked ("30s", "5m"; default 5m).</summary>
+    public string? FollowInterval { get; set; }
+
+    /// <summary>Up to this much random delay is added to each check ("30s"; default a tenth of the interval), so a fleet does not check at once.</summary>
+    public string? FollowJitter { get; set; }
+
+    /// <summary>Download limit for updates in bytes per second (thin links); unset or 0: none.</summary>
+    public long? FollowBandwidth { get; set; }
+
+    /// <summary>Versions kept for rollback, the serving one included (default 3).</summary>
+    public int? KeepVersions { get; set; }
+
     /// <summary>Configuration wins over the defaults a manifest carries.</summary>
     public static ModelSettings Merge(ModelSettings? configured, Store.ModelDefaults? defaults) => new()
     {

@@ -74,6 +74,7 @@ public static class MicroAIApp
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
         builder.AddMicroAISecurity();
         builder.Services.AddHostedService<DefaultModelLoader>();
+        builder.Services.AddHostedService<Fleet.ModelFollower>();
         builder.Services.AddGracefulShutdown(section);
 
         builder.Services.AddEndpointsApiExplorer();

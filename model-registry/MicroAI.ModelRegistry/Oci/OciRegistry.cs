@@ -62,6 +62,23 @@ public sealed class OciRegistry(ModelStore store, HttpClient http, OciSettings s
         }
     }
 
+    /// <summary>The digest of the manifest <paramref name="source"/> names now (a tag's current target).</summary>
+    public async Task<(string? Digest, StoreErrorKind Kind, string? Error)> ResolveAsync(string source, CancellationToken ct)
+    {
+        if (!OciReference.TryParse(source, out var reference, out var error))
+            return (null, StoreErrorKind.Invalid, error);
+        try
+        {
+            var (_, _, digest) = await new OciClient(http, settings, reference.Registry).GetManifestAsync(reference.Repository, reference.Reference, ct).ConfigureAwait(false);
+            return (digest, StoreErrorKind.None, null);
+        }
+        catch (OciException e)
+        {
+            var r = ToStoreResult(e);
+            return (null, r.Kind, r.Error);
+        }
+    }
+
     /// <summary>
     /// Signs what <paramref name="target"/> names in its registry with the ECDSA P-256 key in
     /// <paramref name="keyFile"/>, in cosign's format; returns the manifest digest signed.

@@ -43,7 +43,7 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A client suited to large downloads: redirects followed by the downloader, no decompression (Range offsets count encoded bytes).</summary>
-    public static HttpClient CreateHttpClient()
+    public static HttpClient CreateHttpClient(Func<HttpMessageHandler, HttpMessageHandler>? wrap = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -52,7 +52,7 @@ public sealed class HttpBlobDownloader(HttpClient http, BlobStore store, Func<st
             ConnectTimeout = TimeSpan.FromSeconds(30),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // CDN hosts rotate their DNS answers
         };
-        var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(100) }; // until the headers only, see StallTimeout
+        var client = new HttpClient(wrap?.Invoke(handler) ?? handler) { Timeout = TimeSpan.FromSeconds(100) }; // until the headers only, see StallTimeout
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("MicroAI", "1.0"));
         return client;
     }

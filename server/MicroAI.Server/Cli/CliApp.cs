@@ -38,6 +38,7 @@ internal static class CliApp
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
         root.Subcommands.Add(SignCommand.Create());
+        root.Subcommands.Add(RollbackCommand.Create());
         foreach (var command in root.Subcommands)
             command.TreatUnmatchedTokensAsErrors = false; // --MicroAI:Key=value configuration
         return root;

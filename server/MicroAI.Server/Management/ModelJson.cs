@@ -37,7 +37,7 @@ internal static class ModelJson
     }
 
     /// <summary>Everything, for `show` and GET /api/models/{name}: the id, the metadata and the manifest (files, defaults, source).</summary>
-    public static void WriteDetails(Utf8JsonWriter w, ModelEntry e, bool? loaded)
+    public static void WriteDetails(Utf8JsonWriter w, ModelEntry e, bool? loaded, Action<Utf8JsonWriter>? extra = null)
     {
         w.WriteStartObject();
         w.WriteString("id", e.Id);
@@ -49,6 +49,7 @@ internal static class ModelJson
             w.WritePropertyName("manifest");
             ModelRegistry.Store.ManifestJson.Write(w, manifest);
         }
+        extra?.Invoke(w);
         w.WriteEndObject();
     }
 

@@ -47,14 +47,28 @@ internal static class RegistryEndpoints
         });
     }
 
-    private static async Task ShowAsync(HttpContext http, string name, IModelCatalog catalog, IModelHost host)
+    private static async Task ShowAsync(HttpContext http, string name, IModelCatalog catalog, IModelHost host, Microsoft.Extensions.Options.IOptions<ModelRegistryOptions> registry)
     {
+        var follow = Fleet.FollowStatus.Find(registry.Value, name);
         if (catalog.Find(name) is not { } entry)
         {
+            // A followed model whose first pull has not succeeded yet: its status says why.
+            if (follow is not null)
+            {
+                await WriteJsonAsync(http, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", name);
+                    Fleet.FollowStatus.Write(w, follow.Value.Settings, follow.Value.State);
+                    w.WriteEndObject();
+                });
+                return;
+            }
             await ApiError.ModelNotFound($"The model '{name}' does not exist.").WriteResponseAsync(http.Response);
             return;
         }
-        await WriteJsonAsync(http, w => ModelJson.WriteDetails(w, entry, IsLoaded(host, entry.Id)));
+        await WriteJsonAsync(http, w => ModelJson.WriteDetails(w, entry, IsLoaded(host, entry.Id),
+            follow is { } f ? inner => Fleet.FollowStatus.Write(inner, f.Settings, f.State) : null));
     }
 
     private static async Task DeleteAsync(HttpContext http, string name, IModelCatalog catalog, IModelHost host, ILoggerFactory logs)

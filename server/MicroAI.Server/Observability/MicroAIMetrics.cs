@@ -20,6 +20,9 @@ public sealed class MicroAIMetrics : IDisposable
         CachedPromptTokens = _meter.CreateCounter<long>("microai_cached_prompt_tokens", description: "Prompt tokens served from the KV cache (prompt-cache hits)");
         TimeToFirstToken = _meter.CreateHistogram<double>("microai_time_to_first_token_seconds", "s", "From the request to its first generated text");
         InterTokenLatency = _meter.CreateHistogram<double>("microai_inter_token_latency_seconds", "s", "Between consecutive pieces of generated text of one choice");
+        UpdateChecks = _meter.CreateCounter<long>("microai_model_update_checks", description: "Checks of followed registry tags, by model");
+        Updates = _meter.CreateCounter<long>("microai_model_updates", description: "Model updates from followed tags, by model and result (applied, failed)");
+        UpdateBytes = _meter.CreateCounter<long>("microai_model_update_bytes", "By", "Bytes downloaded for model updates, by model");
     }
 
     public Meter Meter => _meter;
@@ -29,6 +32,9 @@ public sealed class MicroAIMetrics : IDisposable
     public Counter<long> CachedPromptTokens { get; }
     public Histogram<double> TimeToFirstToken { get; }
     public Histogram<double> InterTokenLatency { get; }
+    public Counter<long> UpdateChecks { get; }
+    public Counter<long> Updates { get; }
+    public Counter<long> UpdateBytes { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -253,10 +253,11 @@ public sealed class RegistryTestServer : IAsyncDisposable
     public string DataDirectory { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RegistryTestServer> StartAsync(string dataDirectory)
+    public static async Task<RegistryTestServer> StartAsync(string dataDirectory, params string[] extraArguments)
     {
         var app = MicroAIApp.Build(
         [
+            .. extraArguments,
             "--urls", "http://127.0.0.1:0",
             "--MicroAI:DataDirectory=" + dataDirectory,
             "--MicroAI:OllamaModelsDirectory=none",

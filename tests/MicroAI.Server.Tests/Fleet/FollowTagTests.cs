@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using MicroAI.Tests.Shared;
+
+namespace MicroAI.Server.Tests.Fleet;
+
+/// <summary>
+/// A server whose model follows a tag in a real registry (MicroAI:Models:chat:Follow): the first
+/// version is pulled and served; the tag moved under a client loop rolls the new version out with no
+/// failed request; a version that cannot load leaves the old one serving with the error in the model's
+/// status; `microai rollback` returns to the previous version, which the follower then leaves alone.
+/// </summary>
+public sealed class FollowTagTests
+{
+    private static JsonObject Greedy() => new() { ["model"] = "chat", ["prompt"] = "Once upon a time", ["temperature"] = 0, ["max_tokens"] = 24 };
+
+    private static async Task<string?> AnswerAsync(HttpClient http)
+    {
+        var (response, body, _) = await http.PostJsonAsync("v1/completions", Greedy());
+        return response.StatusCode == HttpStatusCode.OK ? (string?)body!["choices"]![0]!["text"] : null;
+    }
+
+    private static async Task<JsonNode> FollowAsync(RegistryTestServer server)
+    {
+        using var response = await server.Http.GetAsync("api/models/chat");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["follow"]!;
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } value)
+                return value;
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<string> PushAsync(string publisher, string? file, string name, string reference)
+    {
+        if (file is not null)
+            Assert.True((await MicroAICli.RunAsync(publisher, "import", file, "--name", name)).ExitCode == 0);
+        var push = await MicroAICli.RunAsync(publisher, "push", name, reference, "--json");
+        Assert.True(push.ExitCode == 0, push.ToString());
+        return (string)push.JsonLines[^1]["digest"]!;
+    }
+
+    [Fact]
+    public async Task A_moved_tag_rolls_out_without_failures_a_broken_version_is_refused_and_rollback_goes_back()
+    {
+        await using var registry = await DockerRegistry.StartAsync();
+        using var publisher = new TempDataDirectory();
+        using var box = new TempDataDirectory();
+        foreach (var data in new[] { publisher.Path, box.Path })
+        {
+            var login = await MicroAICli.RunWithInputAsync(data, DockerRegistry.Password + "\n", "login", registry.Host, "-u", DockerRegistry.User, "--password-stdin");
+            Assert.True(login.ExitCode == 0, login.ToString());
+        }
+        var reference = $"{registry.Host}/fleet/chat:stable";
+        var v1 = await PushAsync(publisher.Path, StoriesFile.Path, "stories", reference);
+
+        await using var server = await RegistryTestServer.StartAsync(box.Path,
+            $"--MicroAI:Models:chat:Follow={reference}", "--MicroAI:Models:chat:FollowInterval=1s", "--MicroAI:Models:chat:FollowJitter=100ms");
+
+        // A fresh box given only the reference pulls, verifies and serves the first version.
+        var first = await WaitForAsync(() => AnswerAsync(server.Http), TimeSpan.FromSeconds(60), "the first version to be served");
+        Assert.Equal(TestPaths.OnceUponATimeGreedy[..20], first[..20]);
+        Assert.Equal(v1, (string?)(await FollowAsync(server))["current_digest"]);
+
+        // The tag moves to another model while two clients send requests back to back.
+        var answers = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var (response, body, text) = await server.Http.PostJsonAsync("v1/completions", Greedy());
+                if (response.StatusCode == HttpStatusCode.OK)
+                    answers.Add((string)body!["choices"]![0]!["text"]!);
+                else
+                    failures.Add($"{(int)response.StatusCode} {text}");
+            }
+        })).ToList();
+        var tinyAnswer = await AnswerOfAsync(TestPaths.TinyRandomLlama);
+        var v2 = await PushAsync(publisher.Path, TestPaths.TinyRandomLlama, "tiny", reference);
+        var moved = Stopwatch.StartNew();
+        await WaitForAsync(async () => answers.Contains(tinyAnswer) ? "yes" : null, TimeSpan.FromSeconds(60), "the new version to be served");
+        var toServing = moved.Elapsed;
+        await Task.Delay(500);
+        stop.Cancel();
+        await Task.WhenAll(clients);
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} failed requests during the rollout, e.g. {failures.FirstOrDefault()}");
+        Assert.All(answers, a => Assert.True(a == first || a == tinyAnswer, a));
+        Assert.Equal(tinyAnswer, await AnswerAsync(server.Http));
+        var follow = await FollowAsync(server);
+        Assert.Equal(v2, (string?)follow["current_digest"]);
+        Assert.Equal(2, follow["versions"]!.AsArray().Count);
+        Console.WriteLine($"tag move → new version serving: {toServing.TotalSeconds:F1} s ({answers.Count} answers, 0 failures)");
+
+        // A version llama.cpp cannot load (an architecture it does not know): refused, the old one keeps serving.
+        var broken = Path.Combine(publisher.Path, "broken.gguf");
+        GgufFileEditor.SetString(TestPaths.TinyRandomLlama, broken, "general.architecture", "no-such-architecture");
+        var v3 = await PushAsync(publisher.Path, broken, "broken", reference);
+        var error = await WaitForAsync(async () => (string?)(await FollowAsync(server))["last_error"], TimeSpan.FromSeconds(60), "the broken version to fail");
+        Assert.Contains(v3, error);
+        Assert.Equal(tinyAnswer, await AnswerAsync(server.Http));
+        Assert.Equal(v2, (string?)(await FollowAsync(server))["current_digest"]);
+
+        // Back to the good version (the same artifact, so the same digest), then rollback: the previous version serves and stays.
+        Assert.Equal(v2, await PushAsync(publisher.Path, null, "tiny", reference));
+        var rollback = await MicroAICli.RunAsync(box.Path, "rollback", "chat", "--json", $"--MicroAI:Models:chat:Follow={reference}");
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Equal(v1, (string?)rollback.Json["digest"]);
+        await WaitForAsync(async () => await AnswerAsync(server.Http) == first ? "yes" : null, TimeSpan.FromSeconds(30), "the rolled-back version to be served");
+        await Task.Delay(2500); // two more checks of a tag that still names v2
+        Assert.Equal(first, await AnswerAsync(server.Http));
+        Assert.Equal(v2, (string?)(await FollowAsync(server))["rolled_back_from"]);
+    }
+
+    /// <summary>The greedy answer of a model file, from a throwaway server.</summary>
+    private static async Task<string> AnswerOfAsync(string file)
+    {
+        using var data = new TempDataDirectory();
+        Assert.True((await MicroAICli.RunAsync(data.Path, "import", file, "--name", "chat")).ExitCode == 0);
+        await using var server = await RegistryTestServer.StartAsync(data.Path);
+        return (await AnswerAsync(server.Http))!;
+    }
+}
