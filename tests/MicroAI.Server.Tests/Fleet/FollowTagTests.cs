@@ -130,4 +130,60 @@ public sealed class FollowTagTests
         await using var server = await RegistryTestServer.StartAsync(data.Path);
         return (await AnswerAsync(server.Http))!;
     }
+
+    [Fact]
+    public async Task A_fresh_box_with_a_reference_and_a_public_key_serves_the_signed_version_and_refuses_unsigned_or_corrupt_ones()
+    {
+        await using var registry = await DockerRegistry.StartAsync();
+        using var publisher = new TempDataDirectory();
+        using var box = new TempDataDirectory();
+        var keys = Directory.CreateTempSubdirectory("microai-keys-").FullName;
+        try
+        {
+            foreach (var data in new[] { publisher.Path, box.Path })
+                Assert.True((await MicroAICli.RunWithInputAsync(data, DockerRegistry.Password + "\n", "login", registry.Host, "-u", DockerRegistry.User, "--password-stdin")).ExitCode == 0);
+            var keygen = await MicroAICli.RunAsync(publisher.Path, "keygen", "--output", Path.Combine(keys, "release"), "--json");
+            var publicKey = (string)keygen.Json["public_key"]!;
+            var reference = $"{registry.Host}/fleet/chat:stable";
+            var v1 = await PushAsync(publisher.Path, StoriesFile.Path, "stories", reference);
+            Assert.True((await MicroAICli.RunAsync(publisher.Path, "sign", reference, "--key", Path.Combine(keys, "release.key"))).ExitCode == 0);
+
+            await using var server = await RegistryTestServer.StartAsync(box.Path,
+                $"--MicroAI:Models:chat:Follow={reference}", "--MicroAI:Models:chat:FollowInterval=1s", "--MicroAI:Models:chat:FollowJitter=100ms",
+                $"--MicroAI:Trust:PublicKeys:0={publicKey}", $"--MicroAI:Trust:RequireSignature:0={registry.Host}/fleet/");
+            var first = await WaitForAsync(() => AnswerAsync(server.Http), TimeSpan.FromSeconds(60), "the signed version to be served");
+            Assert.Equal(TestPaths.OnceUponATimeGreedy[..20], first[..20]);
+            Assert.Equal(v1, (string?)(await FollowAsync(server))["current_digest"]);
+
+            // Unsigned: refused by the trust policy, the signed version serves on.
+            var v2 = await PushAsync(publisher.Path, TestPaths.TinyRandomLlama, "tiny", reference);
+            var unsigned = await WaitForAsync(async () => (string?)(await FollowAsync(server))["last_error"], TimeSpan.FromSeconds(60), "the unsigned version to be refused");
+            Assert.Contains("trust policy", unsigned);
+            Assert.Contains(v2, unsigned);
+            Assert.Equal(first, await AnswerAsync(server.Http));
+
+            // Signed, but a blob altered in the registry's storage: the digest check refuses it.
+            Assert.True((await MicroAICli.RunAsync(publisher.Path, "sign", reference, "--key", Path.Combine(keys, "release.key"))).ExitCode == 0);
+            using (var request = new HttpRequestMessage(HttpMethod.Get, $"v2/fleet/chat/manifests/stable"))
+            {
+                request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+                using var response = await registry.Http.SendAsync(request);
+                var layers = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["layers"]!.AsArray();
+                var largest = layers.OrderByDescending(l => (long)l!["size"]!).First()!;
+                var file = registry.BlobFile((string)largest["digest"]!);
+                var bytes = await File.ReadAllBytesAsync(file);
+                bytes[bytes.Length / 2] ^= 0xFF;
+                await File.WriteAllBytesAsync(file, bytes);
+            }
+            var corrupt = await WaitForAsync(async () => (string?)(await FollowAsync(server))["last_error"] is { } e && e.Contains("digest", StringComparison.OrdinalIgnoreCase) && !e.Contains("trust policy") ? e : null,
+                TimeSpan.FromSeconds(60), "the corrupt version to be refused");
+            Assert.Contains(v2, corrupt);
+            Assert.Equal(first, await AnswerAsync(server.Http));
+            Assert.Equal(v1, (string?)(await FollowAsync(server))["current_digest"]);
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
 }
