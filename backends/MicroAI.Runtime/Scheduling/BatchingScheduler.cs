@@ -66,7 +66,26 @@ internal sealed class BatchingScheduler : IGenerationScheduler
 
     public SchedulerStats Stats => new(_slots.Length, Volatile.Read(ref _active), Volatile.Read(ref _queued),
         Interlocked.Read(ref _completed), Interlocked.Read(ref _generatedTokens), Interlocked.Read(ref _cachedPromptTokens),
-        Interlocked.Read(ref _promptCacheRestores), Volatile.Read(ref _stateCacheBytes));
+        Interlocked.Read(ref _promptCacheRestores), Volatile.Read(ref _stateCacheBytes))
+    {
+        KvTokens = Volatile.Read(ref _kvTokens),
+        KvCapacity = (long)_slots.Length * _decoder.SlotContextSize,
+    };
+
+    /// <summary>KV cells held by running sequences, as of the scheduler thread's last step (a slot's cached prefix of a finished conversation is free to reuse, so it does not count).</summary>
+    private long _kvTokens;
+
+    /// <summary>On the scheduler thread, after admission and after each step: a sum over at most a few dozen slots.</summary>
+    private void PublishKvTokens()
+    {
+        long held = 0;
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i] is not null)
+                held += _slotTokens[i].Count;
+        }
+        Volatile.Write(ref _kvTokens, held);
+    }
 
     /// <summary>Hashed on the reader's thread (a router's occasional poll), not the scheduler's.</summary>
     public IReadOnlyCollection<ulong> CachedPrefixHashes => _prefixes.Hashes();
@@ -128,12 +147,14 @@ internal sealed class BatchingScheduler : IGenerationScheduler
                     return;
                 }
                 Admit();
+                PublishKvTokens();
                 if (Volatile.Read(ref _active) == 0)
                 {
                     _wake.Wait();
                     continue;
                 }
                 Step();
+                PublishKvTokens();
             }
             catch (Exception ex)
             {

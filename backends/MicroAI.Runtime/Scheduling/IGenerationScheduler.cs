@@ -56,4 +56,11 @@ public sealed class GenerationStream(ChannelReader<GenerationEvent> events, int 
 }
 
 public readonly record struct SchedulerStats(int Slots, int ActiveSequences, int QueuedRequests, long CompletedRequests, long GeneratedTokens,
-    long CachedPromptTokens = 0, long PromptCacheRestores = 0, long PromptCacheBytes = 0);
+    long CachedPromptTokens = 0, long PromptCacheRestores = 0, long PromptCacheBytes = 0)
+{
+    /// <summary>KV-cache cells held by running sequences.</summary>
+    public long KvTokens { get; init; }
+
+    /// <summary>KV-cache cells of all slots (slots × tokens per slot).</summary>
+    public long KvCapacity { get; init; }
+}

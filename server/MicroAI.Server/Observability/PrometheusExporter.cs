@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using MicroAI.Runtime.Models;
+using MicroAI.Runtime.Scheduling;
 
 namespace MicroAI.Server.Observability;
 
@@ -67,8 +68,35 @@ public sealed class PrometheusExporter : IDisposable
         PerModel(sb, text, "microai_slots", "Slots per model", "gauge", m => m.Scheduler.Stats.Slots);
         PerModel(sb, text, "microai_prompt_cache_restores_total", "Conversations restored from the host-RAM prompt cache", "counter", m => m.Scheduler.Stats.PromptCacheRestores);
         PerModel(sb, text, "microai_prompt_cache_bytes", "Host RAM held by the prompt cache", "gauge", m => m.Scheduler.Stats.PromptCacheBytes);
+        PerModel(sb, text, "microai_kv_cache_tokens", "KV-cache cells held by running sequences", "gauge", m => m.Scheduler.Stats.KvTokens);
+        PerModel(sb, text, "microai_kv_cache_capacity_tokens", "KV-cache cells of all slots", "gauge", m => m.Scheduler.Stats.KvCapacity);
+        InferenceExtension(sb, text.Select(m => m.Scheduler.Stats).ToList());
         ProcessMetrics.Render(sb);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The metrics the Kubernetes Gateway API Inference Extension's endpoint picker (and llm-d) scrapes
+    /// from a model server, under the vLLM names its model-server protocol recommends, for the whole
+    /// server: requests waiting for a slot, requests generating, KV-cache utilisation (0–1: cells held by
+    /// running sequences over all slots' cells) and LoRA adapter info (none served: max_lora 0).
+    /// </summary>
+    private static void InferenceExtension(StringBuilder sb, IReadOnlyList<SchedulerStats> models)
+    {
+        long capacity = models.Sum(s => s.KvCapacity), held = models.Sum(s => s.KvTokens);
+        var usage = capacity == 0 ? 0 : Math.Min(1.0, (double)held / capacity);
+        Header(sb, "vllm:num_requests_waiting", "Requests waiting for a slot, all models (inference extension: TotalQueuedRequests)", "gauge");
+        sb.Append("vllm:num_requests_waiting ").Append(models.Sum(s => s.QueuedRequests)).Append('\n');
+        Header(sb, "vllm:num_requests_running", "Requests generating or prefilling, all models (inference extension: TotalRunningRequests)", "gauge");
+        sb.Append("vllm:num_requests_running ").Append(models.Sum(s => s.ActiveSequences)).Append('\n');
+        foreach (var name in (ReadOnlySpan<string>)["vllm:gpu_cache_usage_perc", "vllm:kv_cache_usage_perc"])
+        {
+            Header(sb, name, "KV-cache utilisation, 0 to 1 (inference extension: KVCacheUtilization)", "gauge");
+            sb.Append(name).Append(' ').Append(usage.ToString("0.######", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        Header(sb, "vllm:lora_requests_info", "LoRA adapters running and waiting, and the most at once (none: MicroAI serves no adapters)", "gauge");
+        sb.Append("vllm:lora_requests_info{max_lora=\"0\",running_lora_adapters=\"\",waiting_lora_adapters=\"\"} ")
+            .Append(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).Append('\n');
     }
 
     private static void PerModel<T>(StringBuilder sb, IReadOnlyCollection<T> models, string name, string help, string type, Func<T, long> value)
