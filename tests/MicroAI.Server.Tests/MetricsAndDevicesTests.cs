@@ -31,9 +31,10 @@ public sealed partial class MetricsAndDevicesTests(ServerFixture server)
         Assert.Equal(buckets.Order(), buckets);
         Assert.Equal(buckets[^1], Value(text, $"microai_inter_token_latency_seconds_count{{model=\"{ServerFixture.StoriesModel}\"}}"));
 
-        // Every sample line is "name{labels} number" or "name number".
+        // Every sample line is "name{labels} number" or "name number"; names as the exposition format allows
+        // them, colons included (the inference extension's vllm:… names).
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
-            Assert.Matches(@"^[a-z_]+(\{([a-z_]+=""([^""\\]|\\.)*"",?)*\})? [0-9.eE+\-]+$", line);
+            Assert.Matches(@"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-z_]+=""([^""\\]|\\.)*"",?)*\})? [0-9.eE+\-]+$", line);
     }
 
     [Fact]
