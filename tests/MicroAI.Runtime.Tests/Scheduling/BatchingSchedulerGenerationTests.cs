@@ -45,7 +45,8 @@ public sealed class BatchingSchedulerGenerationTests
         await h.Start(SchedulerHarness.Request([5], maxTokens: 4)).CollectAsync();
 
         await SchedulerHarness.Eventually(() => h.Scheduler.Stats.ActiveSequences == 0, "both sequences left their slots");
-        Assert.Equal(new Runtime.Scheduling.SchedulerStats(2, 0, 0, 2, 7), h.Scheduler.Stats);
+        // No running sequence holds KV cells; the capacity is every slot's context.
+        Assert.Equal(new Runtime.Scheduling.SchedulerStats(2, 0, 0, 2, 7) { KvTokens = 0, KvCapacity = 2L * h.Scheduler.SlotContextSize }, h.Scheduler.Stats);
         Assert.Equal(h.Decoder.SamplersCreated, h.Decoder.SamplersDisposed);
     }
 
