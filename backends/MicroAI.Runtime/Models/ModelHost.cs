@@ -38,6 +38,9 @@ internal sealed class ModelHost : IModelHost
     /// <summary>Replaced versions still finishing their requests (<see cref="Retire"/>).</summary>
     private readonly ConcurrentDictionary<LoadedModel, Task> _retiring = new();
 
+    /// <summary>Keys whose new version is loading while the previous one is resident (and answers meanwhile).</summary>
+    private readonly ConcurrentDictionary<string, byte> _replacing = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Per key, the replacement entry that failed to load while the previous version kept serving.</summary>
     private readonly ConcurrentDictionary<string, ModelEntry> _failedReplacements = new(StringComparer.OrdinalIgnoreCase);
     private readonly long _budget;
@@ -142,9 +145,9 @@ internal sealed class ModelHost : IModelHost
         {
             if (SameFile(hot.Entry, entry) && hot.TryAcquire())
                 return Leased(hot);
-            // Replaced on disk while a load runs (most likely the new version's, started by an earlier
-            // request): the previous version answers rather than make this request wait seconds.
-            if (!SameFile(hot.Entry, entry) && _loadLock.CurrentCount == 0 && hot.TryAcquire())
+            // Replaced on disk while the new version loads (started by an earlier request): the previous
+            // version answers rather than make this request wait seconds.
+            if (!SameFile(hot.Entry, entry) && _replacing.ContainsKey(key) && hot.TryAcquire())
                 return Leased(hot);
         }
         // Otherwise it is not loaded, being unloaded, or replaced on disk: the locked path below loads it.
@@ -188,11 +191,21 @@ internal sealed class ModelHost : IModelHost
                 }
                 return Fail(ModelLookupError.NoCapacity, noRoom);
             }
-            LoadedModel loaded = isText
-                ? await Task.Run(() => Load(engine, entry, estimate), CancellationToken.None).ConfigureAwait(false)
-                : await Task.Run(() => LoadInference(engine, entry, capability, estimate), CancellationToken.None).ConfigureAwait(false);
-            loaded.TryAcquire();
-            _loaded[key] = loaded;
+            if (previous is not null)
+                _replacing[key] = 0;
+            LoadedModel loaded;
+            try
+            {
+                loaded = isText
+                    ? await Task.Run(() => Load(engine, entry, estimate), CancellationToken.None).ConfigureAwait(false)
+                    : await Task.Run(() => LoadInference(engine, entry, capability, estimate), CancellationToken.None).ConfigureAwait(false);
+                loaded.TryAcquire();
+                _loaded[key] = loaded;
+            }
+            finally
+            {
+                _replacing.TryRemove(key, out _);
+            }
             _failedReplacements.TryRemove(key, out _);
             if (previous is not null)
             {

@@ -28,10 +28,14 @@ internal static class RollbackCommand
             if (current <= 0)
                 return CliOutput.Error($"'{id}' keeps no version older than the one it serves ({state.CurrentDigest}); raise MicroAI:Models:{id}:KeepVersions to keep more.", ExitCodes.Invalid, json);
             var previous = state.Versions[current - 1];
+            // The state first: a running follower that sees the retag then also sees which digest to leave alone.
+            (state with { CurrentDigest = previous.Digest, RolledBackFrom = state.CurrentDigest }).Save(path);
             var tagged = await context.Store.TagAsync(previous.Tag, $"{id}:latest", ct);
             if (!tagged.Success)
+            {
+                state.Save(path);
                 return CliOutput.Error($"Cannot switch '{id}' to {previous.Digest}: {tagged.Error}", ExitCodes.From(tagged.Kind), json);
-            (state with { CurrentDigest = previous.Digest, RolledBackFrom = state.CurrentDigest }).Save(path);
+            }
             if (json)
             {
                 CliOutput.JsonLine(w =>

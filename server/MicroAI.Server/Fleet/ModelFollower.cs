@@ -99,6 +99,9 @@ internal sealed partial class ModelFollower(
         if (digest is null)
             return Fail(state with { LastCheck = now }, statePath, id, $"Checking {reference} failed: {resolveError}");
         var serving = store.Find($"{id}:latest") is { } latest ? state.Versions.LastOrDefault(v => store.Find(v.Tag)?.MainFile?.Digest == latest.MainFile?.Digest)?.Digest : null;
+        // Read again after looking at what serves: `microai rollback` writes the state before it retags, so a
+        // rollback seen in the registry is seen here too.
+        state = FollowState.Load(statePath) is { } current && current.Reference == reference ? current : state;
         if (digest == serving || digest == state.RolledBackFrom)
         {
             // Up to date, or the version rolled back from: nothing to do until the tag moves on. Read
