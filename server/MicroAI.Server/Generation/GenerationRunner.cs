@@ -47,7 +47,11 @@ internal sealed partial class GenerationRunner(IModelHost host, TimeProvider tim
             {
                 Decided(plan, decision);
                 if (failure is not null)
+                {
+                    if (decision.Upstream?.Upstream.Breaker.RetryAfter is { TotalSeconds: > 0 } wait)
+                        http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     await writer.WriteFailureAsync(http.Response, RunFailure.Of(failure.Error));
+                }
                 return;
             }
         }

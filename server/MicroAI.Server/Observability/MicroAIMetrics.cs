@@ -25,7 +25,7 @@ public sealed class MicroAIMetrics : IDisposable
         UpdateBytes = _meter.CreateCounter<long>("microai_model_update_bytes", "By", "Bytes downloaded for model updates, by model");
         UpstreamRequests = _meter.CreateCounter<long>("microai_upstream_requests", description: "Requests forwarded (or skipped) per upstream, by outcome (ok, rejected, failed_mid_stream, cancelled, unreachable, timeout, error, busy, breaker_open)");
         UpstreamTokens = _meter.CreateCounter<long>("microai_upstream_tokens", description: "Tokens of forwarded requests as the upstream counted them, by upstream and type (prompt, completion)");
-        UpstreamFirstToken = _meter.CreateHistogram<double>("microai_upstream_first_token_seconds", "s", "From sending a request upstream to its first streamed event, by upstream");
+        UpstreamFirstToken = _meter.CreateHistogram<double>("microai_upstream_first_token_seconds", "s", "From sending a request upstream to its first generated text, by upstream");
         RouteDecisions = _meter.CreateCounter<long>("microai_route_decisions", description: "Where text requests for routed models ran, by model, policy and decision (local, upstream, overflow, fallback, local_only, refused)");
     }
 

@@ -77,14 +77,13 @@ internal sealed partial class UpstreamForwarder(UpstreamCatalog catalog, TimePro
             }
             stream = opened;
             upstream.Breaker.Success();
-            metrics.UpstreamFirstToken.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("upstream", upstream.Name));
 
             var servedBy = ServedBy.Upstream(upstream.Name);
             http.Response.Headers[ServedBy.Header] = servedBy;
             var usage = new RunUsage(0) { Timings = new RunTimings(time, started, started), ServedBy = servedBy };
             var logprobs = plan.Choices.Count > 0 && plan.Choices[0].Logprobs is not null;
             var run = new GenerationRun(plan.Model ?? route.Model, time.GetUtcNow().ToUnixTimeSeconds(), plan.Choices.Count, plan.ChoicesPerPrompt, logprobs,
-                WithUsage(stream, usage, ct), usage);
+                WithUsage(stream, usage, upstream.Name, started, ct), usage);
             try
             {
                 await writer.WriteAsync(http.Response, run, ct);
@@ -204,12 +203,22 @@ internal sealed partial class UpstreamForwarder(UpstreamCatalog catalog, TimePro
             _ => "request failed",
         };
 
-    /// <summary>The stream's events, with the run's usage filled in from the upstream's counts before the first choice's end is written.</summary>
-    private async IAsyncEnumerable<RunEvent> WithUsage(ForwardedStream stream, RunUsage usage, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// The stream's events, with the run's usage filled in from the upstream's counts before the first
+    /// choice's end is written, and the time to the first text recorded (the upstream's queue and
+    /// prefill plus the network, as the client sees it less our own overhead).
+    /// </summary>
+    private async IAsyncEnumerable<RunEvent> WithUsage(ForwardedStream stream, RunUsage usage, string upstream, long started, [EnumeratorCancellation] CancellationToken ct)
     {
         var counted = false;
+        var first = true;
         await foreach (var e in stream.ReadAsync(usage.Timings, time, ct))
         {
+            if (first && e.Kind == RunEventKind.Text)
+            {
+                first = false;
+                metrics.UpstreamFirstToken.Record(time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("upstream", upstream));
+            }
             if (!counted && e.Kind is RunEventKind.Finished or RunEventKind.Failed or RunEventKind.ToolCalls)
             {
                 counted = true;
