@@ -11,7 +11,7 @@ public sealed class KustomizeFilesTests
     public void Every_kustomization_references_files_that_exist()
     {
         var kustomizations = Directory.GetFiles(s_root, "kustomization.yaml", SearchOption.AllDirectories);
-        Assert.True(kustomizations.Length >= 6, "base, 4 overlays and the ingress component");
+        Assert.True(kustomizations.Length >= 8, "base, 5 overlays and the ingress and inference-gateway components");
         foreach (var file in kustomizations)
         {
             var doc = Yaml.Load(File.ReadAllText(file));

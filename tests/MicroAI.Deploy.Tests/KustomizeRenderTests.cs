@@ -25,10 +25,11 @@ public sealed class KustomizeRenderTests
     [InlineData("cuda", "cuda", true)]
     [InlineData("jetson", "jetson", true)]
     [InlineData("cpu-ingress", "cpu", false)]
+    [InlineData("cpu-inference-gateway", "cpu", false)]
     public void Overlay_renders_a_deployment_with_probes_metrics_storage_and_autoscaling(string overlay, string tag, bool gpu)
     {
         var objects = Render(overlay);
-        var deployment = One(objects, "Deployment");
+        var deployment = Named(objects, "Deployment", "microai");
         var pod = Yaml.Map(deployment, "spec.template");
         var container = Yaml.Map(pod, "spec.containers.0");
 
@@ -59,12 +60,12 @@ public sealed class KustomizeRenderTests
         Assert.Equal("microai_queue_depth", Yaml.Text(hpa, "spec.metrics.0.pods.metric.name"));
 
         // The Service selects the pods, and every pod label it selects on is set.
-        var service = One(objects, "Service");
+        var service = Named(objects, "Service", "microai");
         var podLabels = Yaml.Map(pod, "metadata.labels");
         foreach (var (key, value) in Yaml.Map(service, "spec.selector"))
             Assert.Equal(value, podLabels[key]);
 
-        var config = One(objects, "ConfigMap");
+        var config = Named(objects, "ConfigMap", "microai-config");
         Assert.Contains(Yaml.List(container, "envFrom"), e => Yaml.Text(e, "configMapRef.name") == Yaml.Text(config, "metadata.name"));
 
         var ingress = objects.SingleOrDefault(o => Yaml.Text(o, "kind") == "Ingress");
