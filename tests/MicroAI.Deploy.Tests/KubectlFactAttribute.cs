@@ -10,6 +10,16 @@ public sealed class KubectlTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>A single-case <see cref="KubectlTheoryAttribute"/>.</summary>
+public sealed class KubectlFactAttribute : FactAttribute
+{
+    public KubectlFactAttribute()
+    {
+        if (Kubectl.Path is null)
+            Skip = "kubectl is not on PATH; the manifests are still parsed by KustomizeFilesTests.";
+    }
+}
+
 internal static class Kubectl
 {
     public static string? Path { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "")
