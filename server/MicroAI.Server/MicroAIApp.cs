@@ -74,6 +74,7 @@ public static class MicroAIApp
         builder.Services.AddSingleton<Upstreams.Routing.ModelRouter>();
         builder.Services.AddSingleton<Upstreams.Routing.LocalWaitEstimate>();
         builder.Services.AddSingleton<Upstreams.UpstreamForwarder>();
+        builder.Services.AddSingleton<Playground.PlaygroundAssets>();
         builder.Services.AddSingleton<OpenAI.Responses.ResponseStore>();
         builder.Services.AddSingleton<PullHttpClient>();
         builder.Services.AddSingleton<Observability.MicroAIMetrics>();
@@ -105,6 +106,7 @@ public static class MicroAIApp
         app.UseSwaggerUI();
 
         app.MapHealth();
+        Playground.PlaygroundEndpoints.MapPlayground(app);
         app.MapModels();
         app.MapCompletions();
         app.MapChatCompletions();

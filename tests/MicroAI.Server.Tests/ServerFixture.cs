@@ -38,7 +38,7 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>More command-line arguments; later ones override the defaults above them.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _dataDirectory = Directory.CreateTempSubdirectory("microai-server-tests-");
         var modelsDirectory = Directory.CreateDirectory(Path.Combine(_dataDirectory.FullName, "models"));

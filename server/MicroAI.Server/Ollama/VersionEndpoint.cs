@@ -20,11 +20,6 @@ internal static class VersionEndpoint
             w.WriteString("version", OllamaApiVersion);
             w.WriteEndObject();
         })).WithName("OllamaVersion").WithTags("Ollama");
-        // Ollama answers its root with a line of text, and its clients (OllamaSharp's IsRunningAsync, Open
-        // WebUI's connection check) only look at the status. A person who opens the address gets the
-        // same line instead of a 404 until a page is served there.
-        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], () => Results.Text("MicroAI is running\n", "text/plain"))
-            .WithName("OllamaProbe").WithTags("Ollama").ExcludeFromDescription();
         return app;
     }
 }

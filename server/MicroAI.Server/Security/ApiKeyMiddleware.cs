@@ -49,7 +49,8 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, I
     private string? RequiredScopeOf(HttpContext http)
     {
         var path = http.Request.Path.Value ?? "/";
-        if (path == "/health" || IsPublic(path))
+        // The page and its files hold no data (it asks for a key before calling the API).
+        if (path == "/health" || path == "/" || path.StartsWith("/playground/", StringComparison.Ordinal) || IsPublic(path))
             return null;
         if (path == "/metrics")
             return _options.MetricsScope == "public" ? null : _options.MetricsScope;

@@ -3,7 +3,8 @@ namespace MicroAI.Server.Security;
 /// <summary>
 /// Headers that make a browser treat the API's answers as data only: never sniffed into HTML, never
 /// framed, no referrer leaked, not cached (completions are private), and HTTPS pinned once a client
-/// has used it. Swagger UI needs its own scripts and styles, so it gets no Content-Security-Policy.
+/// has used it. Swagger UI needs its own scripts and styles, so it gets no Content-Security-Policy; the page at /
+/// sets a same-origin one of its own.
 /// </summary>
 internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
@@ -19,7 +20,8 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             if (!context.Request.Path.StartsWithSegments("/swagger"))
             {
-                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+                if (headers.ContentSecurityPolicy.Count == 0) // the page at / sets its own (Playground/)
+                    headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
                 if (headers.CacheControl.Count == 0)
                     headers.CacheControl = "no-store";
             }
