@@ -1,6 +1,7 @@
 // The shell: navigation between pages (hash routes), the API-key dialog, and each page's mount.
 import { apiKey, setApiKey, whenKeyNeeded } from './lib/api';
 import type { Page } from './pages/page';
+import './pages/page.css';
 import { chatPage } from './pages/chat';
 import { modelsPage } from './pages/models';
 import { embeddingsPage } from './pages/embeddings';
