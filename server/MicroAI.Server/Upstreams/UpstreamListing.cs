@@ -60,4 +60,34 @@ internal static class UpstreamListing
         w.WriteString("modified_at", route.Upstream.ListedAt ?? DateTimeOffset.UnixEpoch);
         w.WriteEndObject();
     }
+
+    /// <summary>
+    /// /api/show for a forwarded model: the upstream's model and address, and a chat model's
+    /// capabilities (its template, parameters and details live upstream, not here).
+    /// </summary>
+    public static void WriteOllamaShow(Utf8JsonWriter w, UpstreamRoute route)
+    {
+        w.WriteStartObject();
+        w.WriteString("modelfile", $"# Served by the upstream '{route.Upstream.Name}' as {route.Model}\n");
+        w.WriteString("parameters", "");
+        w.WriteString("template", "");
+        w.WriteString("remote_model", route.Model);
+        w.WriteString("remote_host", route.Upstream.DisplayUrl);
+        w.WriteStartObject("details");
+        w.WriteString("parent_model", "");
+        w.WriteString("format", "");
+        w.WriteString("family", "");
+        w.WriteStartArray("families");
+        w.WriteEndArray();
+        w.WriteString("parameter_size", "");
+        w.WriteString("quantization_level", "");
+        w.WriteEndObject();
+        w.WriteStartObject("model_info");
+        w.WriteEndObject();
+        w.WriteStartArray("capabilities");
+        w.WriteStringValue("completion");
+        w.WriteEndArray();
+        w.WriteString("modified_at", route.Upstream.ListedAt ?? DateTimeOffset.UnixEpoch);
+        w.WriteEndObject();
+    }
 }

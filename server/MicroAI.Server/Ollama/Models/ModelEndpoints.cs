@@ -47,13 +47,21 @@ internal static class ModelEndpoints
         w.WriteEndObject();
     });
 
-    private static Task ShowAsync(HttpContext http, IModelCatalog catalog) =>
+    private static Task ShowAsync(HttpContext http, IModelCatalog catalog, Upstreams.UpstreamCatalog upstreams) =>
         JsonBody.HandleAsync(http, OllamaJsonContext.Default.OllamaModelRequest, async r =>
         {
             if (string.IsNullOrWhiteSpace(r.Target))
                 return OllamaErrors.ModelRequired();
             if (catalog.Find(r.Target) is not { } e)
+            {
+                // A model served by forwarding: what this server knows of it (Ollama shows its cloud models so).
+                if (Upstreams.UpstreamListing.Visible(upstreams, catalog, Caller.Of(http)).FirstOrDefault(m => string.Equals(m.Id, r.Target, StringComparison.OrdinalIgnoreCase)) is { Route: { } route })
+                {
+                    await JsonOutput.WriteResponseAsync(http, w => Upstreams.UpstreamListing.WriteOllamaShow(w, route));
+                    return null;
+                }
                 return OllamaErrors.ModelNotFound(r.Target);
+            }
             var template = e.Settings.ChatTemplate ?? e.Manifest?.ChatTemplate;
             var parameters = Parameters(e.Settings);
             await JsonOutput.WriteResponseAsync(http, w =>
