@@ -45,7 +45,17 @@ internal sealed partial class UpstreamForwarder(UpstreamCatalog catalog, TimePro
             Count(upstream, "breaker_open");
             return new ForwardFailure(UpstreamErrors.BreakerOpen(upstream.Name, upstream.Breaker.RetryAfter), UpstreamFault: true);
         }
-        if (!await upstream.WaitTurnAsync(upstream.FirstTokenTimeout, ct))
+        bool turn;
+        try
+        {
+            turn = await upstream.WaitTurnAsync(upstream.FirstTokenTimeout, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            upstream.Breaker.Release();
+            return null; // the client left while waiting: nothing to answer
+        }
+        if (!turn)
         {
             upstream.Breaker.Release();
             Count(upstream, "busy");
@@ -100,6 +110,13 @@ internal sealed partial class UpstreamForwarder(UpstreamCatalog catalog, TimePro
                     LogBreakerOpened(log, upstream.Name, upstream.Breaker.ConsecutiveFailures, upstream.Options.BreakerCooldownSeconds, broken.Message);
             }
             Count(upstream, status switch { 200 => "ok", 499 => "cancelled", _ => "failed_mid_stream" });
+            return null;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && stream is null)
+        {
+            // The client left before the upstream answered; closing the request cancels it upstream.
+            Count(upstream, "cancelled");
+            LogClientLeft(log, upstream.Name);
             return null;
         }
         finally
