@@ -86,6 +86,25 @@ public sealed class ModelSettings
     /// <summary>Versions kept for rollback, the serving one included (default 3).</summary>
     public int? KeepVersions { get; set; }
 
+    /// <summary>
+    /// The upstream (a name under MicroAI:Upstreams) that also serves this model, or serves it alone
+    /// when no local model has this id: the id is then an alias of <see cref="UpstreamModel"/> there.
+    /// </summary>
+    public string? Upstream { get; set; }
+
+    /// <summary>The model's id at <see cref="Upstream"/> (default: this model's id).</summary>
+    public string? UpstreamModel { get; set; }
+
+    /// <summary>
+    /// Where requests for this model run: local, upstream, local-first (overflow to the upstream) or
+    /// upstream-first (fall back to the local model). Default: upstream when no local model has this
+    /// id, else local-first.
+    /// </summary>
+    public string? Policy { get; set; }
+
+    /// <summary>local-first overflows when the estimated wait for a local slot exceeds this (seconds; default: only when the queue is full).</summary>
+    public double? OverflowWaitSeconds { get; set; }
+
     /// <summary>Configuration wins over the defaults a manifest carries.</summary>
     public static ModelSettings Merge(ModelSettings? configured, Store.ModelDefaults? defaults) => new()
     {

@@ -68,6 +68,12 @@ public static class MicroAIApp
         builder.Services.AddLlamaCppEngine();
         builder.Services.AddOnnxEngine(o => section.GetSection("Onnx").Bind(o));
         builder.Services.AddSingleton<GenerationRunner>();
+        // Upstreams: other OpenAI-compatible servers whose models this one serves by forwarding (Upstreams/).
+        builder.Services.AddSingleton<Upstreams.UpstreamCatalog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Upstreams.UpstreamCatalog>());
+        builder.Services.AddSingleton<Upstreams.Routing.ModelRouter>();
+        builder.Services.AddSingleton<Upstreams.Routing.LocalWaitEstimate>();
+        builder.Services.AddSingleton<Upstreams.UpstreamForwarder>();
         builder.Services.AddSingleton<OpenAI.Responses.ResponseStore>();
         builder.Services.AddSingleton<PullHttpClient>();
         builder.Services.AddSingleton<Observability.MicroAIMetrics>();
@@ -132,7 +138,8 @@ public static class MicroAIApp
     {
         var engine = app.Configuration.GetSection("MicroAI").Get<EngineOptions>() ?? new EngineOptions();
         var trust = app.Configuration.GetSection(ModelRegistry.Signing.TrustOptions.SectionName).Get<ModelRegistry.Signing.TrustOptions>() ?? new();
-        var problems = engine.Validate().Concat(limits.Validate()).Concat(app.Configuration.ValidateSecurity()).Concat(trust.Validate()).ToList();
+        var problems = engine.Validate().Concat(limits.Validate()).Concat(app.Configuration.ValidateSecurity()).Concat(trust.Validate())
+            .Concat(Upstreams.UpstreamCatalog.Validate(app.Configuration)).ToList();
         if (problems.Count > 0)
             throw new InvalidOperationException("Invalid configuration:\n  " + string.Join("\n  ", problems));
     }

@@ -28,8 +28,9 @@ internal static class KeysCommand
         var name = new Option<string?>("--name") { Description = "A label for lists and the audit log (default: the key's id)." };
         var rpm = new Option<int?>("--requests-per-minute") { Description = "This key's request rate limit (default: MicroAI:Security:RateLimits)." };
         var tpm = new Option<int?>("--tokens-per-minute") { Description = "This key's token rate limit (default: MicroAI:Security:RateLimits)." };
+        var localOnly = new Option<bool>("--local-only") { Description = "Requests with this key are never forwarded to an upstream, whatever model they name." };
         var noSave = new Option<bool>("--no-save") { Description = "Print the key and its configuration entry (MicroAI:Security:ApiKeys) instead of adding it to the key file." };
-        var command = new Command("create", "Create a key and print it (once).") { scope, name, rpm, tpm, noSave, CliApp.Json };
+        var command = new Command("create", "Create a key and print it (once).") { scope, name, rpm, tpm, localOnly, noSave, CliApp.Json };
         command.SetAction(result =>
         {
             var json = result.GetValue(CliApp.Json);
@@ -44,14 +45,14 @@ internal static class KeysCommand
             var secret = ApiKeyHash.NewKey();
             var id = ApiKeyFile.NewId();
             var key = new ApiKey(id, result.GetValue(name) ?? id, ApiKeyHash.Digest(secret), scopes, DateTimeOffset.UtcNow,
-                secret[..8], result.GetValue(rpm), result.GetValue(tpm));
+                secret[..8], result.GetValue(rpm), result.GetValue(tpm), LocalOnly: result.GetValue(localOnly));
             var context = new KeysContext(result);
             if (!result.GetValue(noSave))
             {
                 var failed = context.Change(list => list.Add(key));
                 if (failed is not null)
                     return CliOutput.Error(failed, ExitCodes.Failed, json);
-                context.Audit("key.create", $"{key.Name} ({key.Id}) [{string.Join(",", scopes)}]");
+                context.Audit("key.create", $"{key.Name} ({key.Id}) [{string.Join(",", scopes)}]{(key.LocalOnly ? " local-only" : "")}");
             }
             if (json)
             {
@@ -66,6 +67,7 @@ internal static class KeysCommand
                     foreach (var s in scopes)
                         w.WriteStringValue(s);
                     w.WriteEndArray();
+                    w.WriteBoolean("local_only", key.LocalOnly);
                     w.WriteEndObject();
                 });
             }
@@ -78,10 +80,12 @@ internal static class KeysCommand
                     Console.Error.WriteLine($"  MicroAI__Security__ApiKeys__0__Hash={ApiKeyHash.Of(secret)}");
                     for (var i = 0; i < scopes.Count; i++)
                         Console.Error.WriteLine($"  MicroAI__Security__ApiKeys__0__Scopes__{i}={scopes[i]}");
+                    if (key.LocalOnly)
+                        Console.Error.WriteLine("  MicroAI__Security__ApiKeys__0__LocalOnly=true");
                 }
                 else
                 {
-                    Console.Error.WriteLine($"Created {key.Name} ({id}) with scopes {string.Join(", ", scopes)} in {context.KeyFile}.");
+                    Console.Error.WriteLine($"Created {key.Name} ({id}) with scopes {string.Join(", ", scopes)}{(key.LocalOnly ? ", local-only" : "")} in {context.KeyFile}.");
                     Console.Error.WriteLine("This is the only time the key is shown; store it now.");
                 }
             }
@@ -122,6 +126,7 @@ internal static class KeysCommand
                         foreach (var s in k.Scopes)
                             w.WriteStringValue(s);
                         w.WriteEndArray();
+                        w.WriteBoolean("local_only", k.LocalOnly);
                         if (k.Created is { } created)
                             w.WriteString("created", created);
                         w.WriteEndObject();
@@ -135,10 +140,10 @@ internal static class KeysCommand
                 Console.WriteLine($"No keys in {context.KeyFile}. Create one: microai keys create --scope inference");
                 return ExitCodes.Ok;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "NAME", "PREFIX", "SCOPES", "LIMITS", "CREATED");
+            var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "NAME", "PREFIX", "SCOPES", "LOCAL-ONLY", "LIMITS", "CREATED");
             foreach (var k in list)
             {
-                table.AddRow(k.Id, Markup.Escape(k.Name), Markup.Escape((k.Prefix ?? "") + "…"), string.Join(", ", k.Scopes),
+                table.AddRow(k.Id, Markup.Escape(k.Name), Markup.Escape((k.Prefix ?? "") + "…"), string.Join(", ", k.Scopes), k.LocalOnly ? "yes" : "-",
                     $"{(k.RequestsPerMinute is { } r ? r + " req/min" : "-")} {(k.TokensPerMinute is { } t ? t + " tok/min" : "")}".Trim(),
                     k.Created is { } c ? CliOutput.Age(c, DateTimeOffset.UtcNow) : "-");
             }

@@ -18,4 +18,6 @@ internal sealed class GenerationPlan
     public TimeSpan? KeepAlive { get; init; }
     /// <summary>Tools offered to the model; its output is read back as tool calls.</summary>
     public ToolPlan? Tools { get; init; }
+    /// <summary>The validated request as the protocols share it: what an upstream is sent when the request is forwarded.</summary>
+    public TextRequest? Source { get; init; }
 }

@@ -43,9 +43,12 @@ internal sealed class GenerationRun(string model, long created, int choices, int
 /// <summary>The tokens of a run, counted once per prompt for the prompt side.</summary>
 internal sealed class RunUsage(int promptTokens)
 {
-    public int PromptTokens { get; } = promptTokens;
+    /// <summary>Known at the start for a local run; an upstream reports it with the end of its answer.</summary>
+    public int PromptTokens { get; set; } = promptTokens;
     public int CompletionTokens { get; set; }
     public int CachedTokens { get; set; }
+    /// <summary>Which side answered: "local", or "upstream/{name}" (<see cref="Upstreams.ServedBy"/>).</summary>
+    public string ServedBy { get; init; } = Upstreams.ServedBy.Local;
     /// <summary>When the run's phases happened (for protocols that report durations, such as Ollama's).</summary>
     public RunTimings? Timings { get; init; }
 }
@@ -105,9 +108,13 @@ internal readonly record struct RunEvent(
     RunFailure? Failure = null,
     string? StopSequence = null);
 
-/// <summary>Why a run failed, as the engine or the model host said it; each protocol words it its own way.</summary>
-internal sealed record RunFailure(GenerationError? Error, ModelLookup<LoadedTextModel>? Lookup)
+/// <summary>
+/// Why a run failed, as the engine or the model host said it, or as an upstream answered (already an
+/// error with its status); each protocol words it its own way.
+/// </summary>
+internal sealed record RunFailure(GenerationError? Error, ModelLookup<LoadedTextModel>? Lookup, OpenAI.ApiError? Api = null)
 {
     public static RunFailure Of(GenerationError error) => new(error, null);
     public static RunFailure Of(ModelLookup<LoadedTextModel> lookup) => new(null, lookup);
+    public static RunFailure Of(OpenAI.ApiError error) => new(null, null, error);
 }

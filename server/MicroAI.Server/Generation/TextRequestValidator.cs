@@ -68,6 +68,7 @@ internal static class TextRequestValidator
             Tools = tools,
             Sampling = sampling,
             KeepAlive = keepAlive,
+            Source = r,
         };
         return null;
     }

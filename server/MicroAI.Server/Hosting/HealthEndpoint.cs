@@ -10,17 +10,23 @@ internal static class HealthEndpoint
         app.MapGet("/health", Handle).WithName("Health").WithTags("Server")
             .Produces(StatusCodes.Status200OK).Produces(StatusCodes.Status503ServiceUnavailable);
 
-    private static IResult Handle(ServerReadiness readiness) => readiness.State switch
+    /// <summary>The box's own health decides the status; upstreams are reported beside it, never failing it (an offline box still serves its local models).</summary>
+    private static IResult Handle(ServerReadiness readiness, Upstreams.UpstreamCatalog upstreams)
     {
-        ReadinessState.Ready => Results.Json(new HealthStatus("ok", null), HealthJsonContext.Default.HealthStatus),
-        ReadinessState.Loading => ApiError.Unavailable("Loading model").ToResult(),
-        _ => Results.Json(new HealthStatus("error", readiness.Problem), HealthJsonContext.Default.HealthStatus, statusCode: StatusCodes.Status503ServiceUnavailable),
-    };
+        var states = Upstreams.UpstreamHealth.Of(upstreams);
+        return readiness.State switch
+        {
+            ReadinessState.Ready => Results.Json(new HealthStatus("ok", null, states), HealthJsonContext.Default.HealthStatus),
+            ReadinessState.Loading => ApiError.Unavailable("Loading model").ToResult(),
+            _ => Results.Json(new HealthStatus("error", readiness.Problem, states), HealthJsonContext.Default.HealthStatus, statusCode: StatusCodes.Status503ServiceUnavailable),
+        };
+    }
 }
 
-internal sealed record HealthStatus(string Status, string? Error);
+internal sealed record HealthStatus(string Status, string? Error, IReadOnlyDictionary<string, Upstreams.UpstreamHealth>? Upstreams = null);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(HealthStatus))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Upstreams.UpstreamHealth))]
 internal sealed partial class HealthJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -23,6 +23,10 @@ public sealed class MicroAIMetrics : IDisposable
         UpdateChecks = _meter.CreateCounter<long>("microai_model_update_checks", description: "Checks of followed registry tags, by model");
         Updates = _meter.CreateCounter<long>("microai_model_updates", description: "Model updates from followed tags, by model and result (applied, failed)");
         UpdateBytes = _meter.CreateCounter<long>("microai_model_update_bytes", "By", "Bytes downloaded for model updates, by model");
+        UpstreamRequests = _meter.CreateCounter<long>("microai_upstream_requests", description: "Requests forwarded (or skipped) per upstream, by outcome (ok, rejected, failed_mid_stream, cancelled, unreachable, timeout, error, busy, breaker_open)");
+        UpstreamTokens = _meter.CreateCounter<long>("microai_upstream_tokens", description: "Tokens of forwarded requests as the upstream counted them, by upstream and type (prompt, completion)");
+        UpstreamFirstToken = _meter.CreateHistogram<double>("microai_upstream_first_token_seconds", "s", "From sending a request upstream to its first streamed event, by upstream");
+        RouteDecisions = _meter.CreateCounter<long>("microai_route_decisions", description: "Where text requests for routed models ran, by model, policy and decision (local, upstream, overflow, fallback, local_only, refused)");
     }
 
     public Meter Meter => _meter;
@@ -35,6 +39,10 @@ public sealed class MicroAIMetrics : IDisposable
     public Counter<long> UpdateChecks { get; }
     public Counter<long> Updates { get; }
     public Counter<long> UpdateBytes { get; }
+    public Counter<long> UpstreamRequests { get; }
+    public Counter<long> UpstreamTokens { get; }
+    public Histogram<double> UpstreamFirstToken { get; }
+    public Counter<long> RouteDecisions { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -13,7 +13,7 @@ namespace MicroAI.Server.Observability;
 /// Histograms use fixed buckets from 5 ms to 30 s: TTFT on CPU ranges from ~10 ms (cached prefix)
 /// to seconds (a long cold prompt); inter-token latency from ~0.3 ms (260K model) to ~10 ms (125M).
 /// </summary>
-public sealed class PrometheusExporter : IDisposable
+internal sealed class PrometheusExporter : IDisposable
 {
     private static readonly double[] s_buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -22,10 +22,12 @@ public sealed class PrometheusExporter : IDisposable
     private readonly ConcurrentDictionary<(string Name, string Labels), Histogram> _histograms = new();
     private readonly Dictionary<string, string> _help = new();
     private readonly IModelHost _host;
+    private readonly Upstreams.UpstreamCatalog _upstreams;
 
-    public PrometheusExporter(MicroAIMetrics metrics, IModelHost host)
+    public PrometheusExporter(MicroAIMetrics metrics, IModelHost host, Upstreams.UpstreamCatalog upstreams)
     {
         _host = host;
+        _upstreams = upstreams;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name != MicroAIMetrics.MeterName)
@@ -71,6 +73,7 @@ public sealed class PrometheusExporter : IDisposable
         PerModel(sb, text, "microai_kv_cache_tokens", "KV-cache cells held by running sequences", "gauge", m => m.Scheduler.Stats.KvTokens);
         PerModel(sb, text, "microai_kv_cache_capacity_tokens", "KV-cache cells of all slots", "gauge", m => m.Scheduler.Stats.KvCapacity);
         InferenceExtension(sb, text.Select(m => m.Scheduler.Stats).ToList());
+        UpstreamGauges(sb);
         ProcessMetrics.Render(sb);
         return sb.ToString();
     }
@@ -97,6 +100,23 @@ public sealed class PrometheusExporter : IDisposable
         Header(sb, "vllm:lora_requests_info", "LoRA adapters running and waiting, and the most at once (none: MicroAI serves no adapters)", "gauge");
         sb.Append("vllm:lora_requests_info{max_lora=\"0\",running_lora_adapters=\"\",waiting_lora_adapters=\"\"} ")
             .Append(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).Append('\n');
+    }
+
+    /// <summary>Each upstream's breaker (1 while requests skip it), requests in flight and models offered.</summary>
+    private void UpstreamGauges(StringBuilder sb)
+    {
+        if (_upstreams.All.Count == 0)
+            return;
+        var upstreams = _upstreams.All.OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+        Header(sb, "microai_upstream_breaker_open", "1 while the upstream's circuit breaker is open (requests skip it), else 0", "gauge");
+        foreach (var u in upstreams)
+            sb.Append("microai_upstream_breaker_open{upstream=\"").Append(Escape(u.Name)).Append("\"} ").Append(u.Breaker.State == Upstreams.BreakerState.Open ? 1 : 0).Append('\n');
+        Header(sb, "microai_upstream_in_flight", "Requests being forwarded to the upstream now", "gauge");
+        foreach (var u in upstreams)
+            sb.Append("microai_upstream_in_flight{upstream=\"").Append(Escape(u.Name)).Append("\"} ").Append(u.InFlight).Append('\n');
+        Header(sb, "microai_upstream_models", "Models the upstream offers (listed or configured)", "gauge");
+        foreach (var u in upstreams)
+            sb.Append("microai_upstream_models{upstream=\"").Append(Escape(u.Name)).Append("\"} ").Append(u.Models.Count).Append('\n');
     }
 
     private static void PerModel<T>(StringBuilder sb, IReadOnlyCollection<T> models, string name, string help, string type, Func<T, long> value)

@@ -159,6 +159,7 @@ internal sealed class OllamaGenerationWriter(bool chat, bool stream, string requ
         w.WriteNumber("eval_count", usage.CompletionTokens);
         if (usage.Timings is { } e)
             w.WriteNumber("eval_duration", Nanoseconds(e.Eval));
+        w.WriteString("served_by", usage.ServedBy);
     }
 
     public static long Nanoseconds(TimeSpan span) => span.Ticks * 100;

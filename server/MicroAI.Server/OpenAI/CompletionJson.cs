@@ -11,7 +11,8 @@ public readonly record struct ResponseHeader(string Id, long Created, string Mod
     public string ChunkObject => Chat ? "chat.completion.chunk" : "text_completion";
 }
 
-public readonly record struct UsageFigures(int PromptTokens, int CompletionTokens, int CachedTokens);
+/// <param name="ServedBy">"local" or "upstream/{name}": which side answered (MicroAI's field beside OpenAI's).</param>
+public readonly record struct UsageFigures(int PromptTokens, int CompletionTokens, int CachedTokens, string? ServedBy = null);
 
 public readonly record struct ChoiceResult(int Index, string Text, string FinishReason, IReadOnlyList<TokenLogprob>? Logprobs = null, int TextOffset = 0, IReadOnlyList<ToolCall>? ToolCalls = null);
 
@@ -56,7 +57,7 @@ public static class CompletionJson
     }
 
     /// <summary>A run's token counts as both completion routes report them.</summary>
-    internal static UsageFigures Usage(Generation.GenerationRun run) => new(run.Usage.PromptTokens, run.Usage.CompletionTokens, run.Usage.CachedTokens);
+    internal static UsageFigures Usage(Generation.GenerationRun run) => new(run.Usage.PromptTokens, run.Usage.CompletionTokens, run.Usage.CachedTokens, run.Usage.ServedBy);
 
     /// <summary>How both completion routes end a stream: the usage chunk when asked for (stream_options.include_usage), then [DONE].</summary>
     internal static async Task EndStreamAsync(SseWriter sse, ResponseHeader header, Generation.GenerationRun run, bool includeUsage, CancellationToken ct)
@@ -226,6 +227,8 @@ public static class CompletionJson
         w.WriteStartObject("prompt_tokens_details");
         w.WriteNumber("cached_tokens", u.CachedTokens);
         w.WriteEndObject();
+        if (u.ServedBy is { } servedBy)
+            w.WriteString("served_by", servedBy);
         w.WriteEndObject();
     }
 }

@@ -6,5 +6,5 @@ namespace MicroAI.Server.OpenAI;
 internal static class RunFailureErrors
 {
     public static ApiError ToApiError(this RunFailure failure) =>
-        failure.Error is { } error ? error.ToApiError() : failure.Lookup!.Value.ToApiError();
+        failure.Api ?? (failure.Error is { } error ? error.ToApiError() : failure.Lookup!.Value.ToApiError());
 }

@@ -44,10 +44,23 @@ public static class ApiKeyFile
                 node["created"] is { } c ? DateTimeOffset.Parse((string)c!, System.Globalization.CultureInfo.InvariantCulture) : null,
                 (string?)node["prefix"],
                 (int?)node["requests_per_minute"],
-                (int?)node["tokens_per_minute"]));
+                (int?)node["tokens_per_minute"],
+                LocalOnly: ReadLocalOnly(node["local_only"], path)));
         }
         return keys;
     }
+
+    /// <summary>
+    /// Absent (files from before the flag) is false; anything but a JSON boolean makes the file
+    /// malformed rather than quietly false, so a hand-edited <c>"local_only": "yes"</c> keeps the
+    /// server's previous keys instead of letting that key's requests leave the box.
+    /// </summary>
+    private static bool ReadLocalOnly(JsonNode? value, string path) => value switch
+    {
+        null => false,
+        JsonValue v when v.TryGetValue<bool>(out var localOnly) => localOnly,
+        _ => throw new InvalidDataException($"The key file {path} has a \"local_only\" that is not true or false."),
+    };
 
     public static void Write(string path, IEnumerable<ApiKey> keys)
     {
@@ -68,6 +81,9 @@ public static class ApiKeyFile
                 node["requests_per_minute"] = rpm;
             if (k.TokensPerMinute is { } tpm)
                 node["tokens_per_minute"] = tpm;
+            // Only when set: an ordinary key's entry stays exactly what it was before the flag existed.
+            if (k.LocalOnly)
+                node["local_only"] = true;
             array.Add(node);
         }
         var text = new JsonObject { ["keys"] = array }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });

@@ -27,7 +27,7 @@ public sealed class ApiKeyStore
         KeyFilePath = Path.GetFullPath(o.KeyFile ?? ApiKeyFile.DefaultPath(registry.Value.ResolveDataDirectory()));
         _configured = o.ApiKeys.Select((k, i) => new ApiKey(
             "config_" + i, k.Name ?? "config_" + i, ApiKeyHash.Parse(k.Hash) ?? throw new InvalidOperationException($"Invalid configuration: MicroAI:Security:ApiKeys:{i}:Hash"),
-            k.Scopes, null, null, k.RequestsPerMinute, k.TokensPerMinute, "configuration")).ToList();
+            k.Scopes, null, null, k.RequestsPerMinute, k.TokensPerMinute, "configuration", k.LocalOnly)).ToList();
         _snapshot = Load(FileStamp.Of(KeyFilePath), previous: null);
     }
 

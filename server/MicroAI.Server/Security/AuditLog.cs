@@ -6,12 +6,12 @@ using Microsoft.Extensions.Options;
 namespace MicroAI.Server.Security;
 
 /// <summary>
-/// Admin actions (registry changes, model load/unload, key changes), one JSON object per line:
-/// when, who (key name and id, or the OS user for the CLI), from where, what, on what, and the
-/// outcome. Append-only; lines are written whole under a lock (and O_APPEND across processes), so
-/// the server and the CLI can share the file.
+/// Admin actions (registry changes, model load/unload, key changes) and requests forwarded to an
+/// upstream, one JSON object per line: when, who (key name and id, or the OS user for the CLI), from
+/// where, what, on what, and the outcome. Append-only; lines are written whole under a lock (and
+/// O_APPEND across processes), so the server and the CLI can share the file.
 /// </summary>
-public sealed class AuditLog(IOptions<SecurityOptions> options, IOptions<ModelRegistryOptions> registry, TimeProvider time, ILogger<AuditLog> log)
+public sealed partial class AuditLog(IOptions<SecurityOptions> options, IOptions<ModelRegistryOptions> registry, TimeProvider time, ILogger<AuditLog> log)
 {
     /// <summary>HttpContext.Items key where an endpoint names what it acted on (a model name, "a → b").</summary>
     public const string TargetItem = "microai.audit.target";
@@ -37,7 +37,34 @@ public sealed class AuditLog(IOptions<SecurityOptions> options, IOptions<ModelRe
         }
     }
 
-    public static void Append(string path, DateTimeOffset when, string actor, string? remote, string action, string? target, int? status)
+    /// <summary>
+    /// One request that left the box: who, which model they asked for, where it went and what it
+    /// cost in tokens. Never the prompt or the answer: the log says that data left, not what it was.
+    /// </summary>
+    public void RecordForward(Caller caller, string model, string upstream, string upstreamModel, int promptTokens, int completionTokens, int status)
+    {
+        try
+        {
+            Write(Path, time.GetUtcNow(), caller.Display, caller.RemoteAddress?.ToString(), "forward", model, status, w =>
+            {
+                w.WriteString("upstream", upstream);
+                w.WriteString("upstream_model", upstreamModel);
+                w.WriteNumber("prompt_tokens", promptTokens);
+                w.WriteNumber("completion_tokens", completionTokens);
+            });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The answer has been sent; the gap in the record is what the operator must hear about.
+            ForwardNotRecorded(log, Path, ex.Message, caller.Display, model, upstream, status);
+        }
+    }
+
+    public static void Append(string path, DateTimeOffset when, string actor, string? remote, string action, string? target, int? status) =>
+        Write(path, when, actor, remote, action, target, status, extra: null);
+
+    /// <summary><paramref name="extra"/> writes the action's own fields, between the target and the status.</summary>
+    private static void Write(string path, DateTimeOffset when, string actor, string? remote, string action, string? target, int? status, Action<Utf8JsonWriter>? extra)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, s_json))
@@ -50,6 +77,7 @@ public sealed class AuditLog(IOptions<SecurityOptions> options, IOptions<ModelRe
             w.WriteString("action", action);
             if (target is not null)
                 w.WriteString("target", target);
+            extra?.Invoke(w);
             if (status is { } code)
                 w.WriteNumber("status", code);
             w.WriteEndObject();
@@ -62,6 +90,9 @@ public sealed class AuditLog(IOptions<SecurityOptions> options, IOptions<ModelRe
             file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the audit log {Path}: {Error}. Unrecorded forward: {Actor} {Model} → upstream {Upstream}, status {Status}")]
+    private static partial void ForwardNotRecorded(ILogger logger, string path, string error, string actor, string model, string upstream, int status);
 }
 
 /// <summary>Records every non-GET request to an admin endpoint, allowed or refused, after it is answered.</summary>

@@ -78,6 +78,9 @@ public sealed class ConfiguredApiKey
     public List<string> Scopes { get; set; } = [ApiScopes.Inference];
     public int? RequestsPerMinute { get; set; }
     public int? TokensPerMinute { get; set; }
+
+    /// <summary>Requests with this key never leave the box (see <see cref="ApiKey.LocalOnly"/>).</summary>
+    public bool LocalOnly { get; set; }
 }
 
 public sealed class RateLimitOptions

@@ -325,6 +325,7 @@ internal sealed class MessagesWriter(bool stream, IReadOnlyList<string> stopSequ
         w.WriteNumber("cache_creation_input_tokens", 0);
         w.WriteNumber("cache_read_input_tokens", cached);
         w.WriteNumber("output_tokens", final ? usage.CompletionTokens : 0);
+        w.WriteString("served_by", usage.ServedBy);
         w.WriteEndObject();
     }
 }

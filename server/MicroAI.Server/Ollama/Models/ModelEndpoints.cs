@@ -30,7 +30,7 @@ internal static class ModelEndpoints
         return app;
     }
 
-    private static Task Tags(HttpContext http, IModelCatalog catalog) => JsonOutput.WriteResponseAsync(http, w =>
+    private static Task Tags(HttpContext http, IModelCatalog catalog, Upstreams.UpstreamCatalog upstreams) => JsonOutput.WriteResponseAsync(http, w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("models");
@@ -41,6 +41,8 @@ internal static class ModelEndpoints
             w.WriteString("modified_at", e.CreatedUtc);
             w.WriteEndObject();
         }
+        foreach (var (id, route) in Upstreams.UpstreamListing.Visible(upstreams, catalog, Caller.Of(http)))
+            Upstreams.UpstreamListing.WriteOllama(w, id, route);
         w.WriteEndArray();
         w.WriteEndObject();
     });

@@ -17,7 +17,7 @@ internal static class ModelsEndpoint
         return app;
     }
 
-    private static async Task ListAsync(HttpContext http, IModelHost host)
+    private static async Task ListAsync(HttpContext http, IModelHost host, MicroAI.ModelRegistry.IModelCatalog catalog, Upstreams.UpstreamCatalog upstreams)
     {
         http.Response.ContentType = "application/json";
         using (var w = JsonOutput.CreateWriter(http.Response.BodyWriter))
@@ -27,15 +27,25 @@ internal static class ModelsEndpoint
             w.WriteStartArray("data");
             foreach (var m in host.ListModels())
                 WriteModel(w, m, host);
+            foreach (var (id, route) in Upstreams.UpstreamListing.Visible(upstreams, catalog, Security.Caller.Of(http)))
+                Upstreams.UpstreamListing.WriteOpenAI(w, id, route);
             w.WriteEndArray();
             w.WriteEndObject();
         }
         await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 
-    private static async Task GetAsync(HttpContext http, string id, IModelHost host, MicroAI.ModelRegistry.IModelCatalog catalog)
+    private static async Task GetAsync(HttpContext http, string id, IModelHost host, MicroAI.ModelRegistry.IModelCatalog catalog, Upstreams.UpstreamCatalog upstreams)
     {
         var entry = catalog.Find(id);
+        if (entry is null && Upstreams.UpstreamListing.Visible(upstreams, catalog, Security.Caller.Of(http)).FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.OrdinalIgnoreCase)) is { Route: not null } forwarded)
+        {
+            http.Response.ContentType = "application/json";
+            using (var w = JsonOutput.CreateWriter(http.Response.BodyWriter))
+                Upstreams.UpstreamListing.WriteOpenAI(w, forwarded.Id, forwarded.Route);
+            await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+            return;
+        }
         if (entry is null)
         {
             await ApiError.ModelNotFound($"The model '{id}' does not exist.").WriteResponseAsync(http.Response);

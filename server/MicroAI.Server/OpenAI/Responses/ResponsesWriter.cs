@@ -21,14 +21,16 @@ internal sealed record ResponseAnswer(string MessageText, IReadOnlyList<ToolCall
 /// client that follows up at once finds it); the endpoint stores it for previous_response_id.</param>
 internal sealed class ResponsesWriter(ResponsesPlan plan, bool stream, Action<ResponsesPlan, ResponseAnswer> finished) : IGenerationWriter
 {
-    private sealed class State(ResponsesPlan plan, string model, long createdAt, int promptTokens)
+    private sealed class State(ResponsesPlan plan, string model, long createdAt, RunUsage usage)
     {
         public ResponsesPlan Plan { get; } = plan;
         public string Model { get; } = model;
         public long CreatedAt { get; } = createdAt;
         public string MessageId { get; } = "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         public StringBuilder Text { get; } = new();
-        public int PromptTokens { get; } = promptTokens;
+        /// <summary>Read when written: an upstream reports it with the end of its answer.</summary>
+        public int PromptTokens => usage.PromptTokens;
+        public string ServedBy => usage.ServedBy;
         public int CachedTokens { get; set; }
         public int OutputTokens { get; set; }
         public string Status { get; set; } = "in_progress";
@@ -48,7 +50,7 @@ internal sealed class ResponsesWriter(ResponsesPlan plan, bool stream, Action<Re
 
     private async Task CollectAsync(HttpResponse response, GenerationRun run, CancellationToken ct)
     {
-        var state = new State(plan, run.Model, run.Created, run.Usage.PromptTokens);
+        var state = new State(plan, run.Model, run.Created, run.Usage);
         await foreach (var e in run.Events)
         {
             switch (e.Kind)
@@ -81,7 +83,7 @@ internal sealed class ResponsesWriter(ResponsesPlan plan, bool stream, Action<Re
     {
         SseWriter.PrepareResponse(response);
         using var sse = new SseWriter(response.BodyWriter);
-        var s = new State(plan, run.Model, run.Created, run.Usage.PromptTokens);
+        var s = new State(plan, run.Model, run.Created, run.Usage);
 
         await EventAsync(sse, s, "response.created", w => Response(w, s), ct);
         await EventAsync(sse, s, "response.in_progress", w => Response(w, s), ct);
@@ -333,6 +335,7 @@ internal sealed class ResponsesWriter(ResponsesPlan plan, bool stream, Action<Re
             w.WriteNumber("reasoning_tokens", 0);
             w.WriteEndObject();
             w.WriteNumber("total_tokens", s.PromptTokens + s.OutputTokens);
+            w.WriteString("served_by", s.ServedBy);
             w.WriteEndObject();
         }
         else
