@@ -158,12 +158,18 @@ public sealed class ForwardingTests(CentralFixture fixture)
         foreach (var id in fake.Models)
         {
             var model = Assert.Single(models, m => (string?)m["id"] == id);
-            Assert.Contains(Edge.Central, model.ToJsonString(), StringComparison.Ordinal);
-            var tag = Assert.Single(tags, t => (string?)t["name"] == id || (string?)t["model"] == id);
-            Assert.Contains(Edge.Central, tag.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal(Edge.Central, (string?)model["owned_by"]);
+            Assert.Equal(Edge.ServedByCentral, (string?)model["metadata"]?["served_by"]);
+            Assert.Equal("fake-upstream", (string?)model["metadata"]?["upstream_owned_by"]);
+            // Ollama's shape for a model served elsewhere (its cloud models): remote_model and remote_host.
+            var tag = Assert.Single(tags, t => (string?)t["name"] == id);
+            Assert.Equal(id, (string?)tag["remote_model"]);
+            Assert.StartsWith(fake.OpenAIBaseUrl, (string?)tag["remote_host"], StringComparison.Ordinal);
         }
         var local = Assert.Single(models, m => (string?)m["id"] == Stories);
-        Assert.DoesNotContain(Edge.Central, local.ToJsonString(), StringComparison.Ordinal);
-        Assert.Single(tags, t => ((string?)t["name"])?.StartsWith(Stories, StringComparison.Ordinal) == true);
+        Assert.NotEqual(Edge.Central, (string?)local["owned_by"]);
+        Assert.Null(local["metadata"]?["upstream"]);
+        var localTag = Assert.Single(tags, t => ((string?)t["name"])?.StartsWith(Stories, StringComparison.Ordinal) == true);
+        Assert.Null(localTag["remote_host"]);
     }
 }

@@ -41,7 +41,16 @@ public sealed class LocalOnlyTests
         fake.Models = [CentralOnly];
         await using var edge = await Edge.StartAsync(fake.OpenAIBaseUrl, [.. RoutedStories, .. Keys]);
 
-        await AssertNeverForwardedAsync(edge, fake, s_clinic);
+        await AssertNeverForwardedAsync(edge, fake, s_clinic, refusal: 403);
+        // Nor is it shown what it may not use.
+        using (var models = new HttpRequestMessage(HttpMethod.Get, "v1/models"))
+        {
+            models.Headers.Authorization = new("Bearer", s_clinic);
+            using var listed = await edge.Http.SendAsync(models);
+            var text = await listed.Content.ReadAsStringAsync();
+            Assert.True(listed.IsSuccessStatusCode && text.Contains(Stories, StringComparison.Ordinal), text);
+            Assert.DoesNotContain(CentralOnly, text, StringComparison.Ordinal);
+        }
 
         // The same requests with an ordinary key are forwarded: the configuration above does route them.
         var routed = await StreamedAnswer.ReadAsync(edge.Http, ChatRoute.OpenAI, StreamedAnswer.Body(ChatRoute.OpenAI, Stories, "Hi", 4), key: s_laptop);
@@ -49,17 +58,20 @@ public sealed class LocalOnlyTests
         Assert.Equal(1, fake.Requests);
     }
 
+    /// <summary>A local-only server does not even list its upstreams' models: they are unknown here (404), and the upstream hears nothing at all.</summary>
     [Fact]
-    public async Task A_local_only_server_forwards_nothing()
+    public async Task A_local_only_server_forwards_nothing_and_does_not_even_list_its_upstreams()
     {
         await using var fake = await FakeUpstream.StartAsync();
         fake.Models = [CentralOnly];
         await using var edge = await Edge.StartAsync(fake.OpenAIBaseUrl, [.. RoutedStories, "--MicroAI:LocalOnly=true"]);
 
-        await AssertNeverForwardedAsync(edge, fake, key: null);
+        await AssertNeverForwardedAsync(edge, fake, key: null, refusal: 404);
+        Assert.Empty(fake.ModelListAuthorizations);
+        Assert.DoesNotContain(CentralOnly, await edge.Http.GetStringAsync("v1/models"), StringComparison.Ordinal);
     }
 
-    private static async Task AssertNeverForwardedAsync(MicroAIProcess edge, FakeUpstream fake, string? key)
+    private static async Task AssertNeverForwardedAsync(MicroAIProcess edge, FakeUpstream fake, string? key, int refusal)
     {
         foreach (var route in Enum.GetValues<ChatRoute>())
         {
@@ -69,7 +81,9 @@ public sealed class LocalOnlyTests
                 Assert.True(local.Status == 200 && local.ServedBy == "local", $"{route} stream={stream}: {local}");
 
                 var refused = await StreamedAnswer.ReadAsync(edge.Http, route, StreamedAnswer.Body(route, CentralOnly, "Hi", 4, stream), key: key);
-                Assert.True(refused.Status == 403 && !string.IsNullOrEmpty(refused.ErrorMessage), $"{route} stream={stream}: {refused}");
+                Assert.True(refused.Status == refusal && !string.IsNullOrEmpty(refused.ErrorMessage), $"{route} stream={stream}: {refused}");
+                if (refusal == 403)
+                    Assert.Contains("local-only", refused.ErrorMessage, StringComparison.Ordinal);
             }
         }
         Assert.Equal(0, fake.Requests);

@@ -28,7 +28,6 @@ public sealed class RoutingPolicyTests
     {
         const int Concurrent = 8;
         await using var fake = await FakeUpstream.StartAsync();
-        fake.Models = [];
         await using var edge = await Edge.StartAsync(fake.OpenAIBaseUrl,
         [
             Edge.LocalStories(),

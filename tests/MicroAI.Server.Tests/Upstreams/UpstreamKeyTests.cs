@@ -27,6 +27,7 @@ public sealed class UpstreamKeyTests
             EdgeArgs.Upstream("other", "ApiKey", literal),
             EdgeArgs.Upstream("other", "FirstTokenTimeoutSeconds", 1),
             "--Logging:LogLevel:Default=Trace",
+            "--Logging:LogLevel:Microsoft.AspNetCore=Trace", // appsettings.json holds it at Warning
         ], new Dictionary<string, string> { ["EDGE_TEST_CENTRAL_KEY"] = fromVariable });
 
         foreach (var behaviour in new IUpstreamBehaviour[] { new Answers(), new FailsWithStatus(401, "bad key", "authentication_error"), new Hangs() })
@@ -49,9 +50,13 @@ public sealed class UpstreamKeyTests
             pages[path] = await edge.Http.GetStringAsync(path);
         Assert.Contains("central-model", pages["v1/models"], StringComparison.Ordinal); // the pages were read after the upstreams were
         Assert.Contains("other-model", pages["api/tags"], StringComparison.Ordinal);
-        await edge.KillAsync();
+        // The console logger writes from a queue: wait for the last request's line, which also shows Trace output is captured at all.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!edge.Output.Contains("Request finished HTTP/1.1 GET " + new Uri(edge.BaseUri, "api/tags"), StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
         var output = edge.Output;
-        Assert.Contains("Request starting", output, StringComparison.Ordinal); // Trace output was captured at all
+        Assert.Contains("Request finished HTTP/1.1 GET " + new Uri(edge.BaseUri, "api/tags"), output, StringComparison.Ordinal);
+        Assert.Contains("Upstream other", output, StringComparison.Ordinal); // the forwarding code's own lines are in it too
         foreach (var (where, text) in pages.Append(new("console output", output)))
         {
             foreach (var secret in new[] { literal, fromVariable, ApiKeyHash.Of(literal)[7..], ApiKeyHash.Of(fromVariable)[7..] })
