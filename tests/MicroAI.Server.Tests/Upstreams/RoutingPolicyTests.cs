@@ -85,12 +85,18 @@ public sealed class RoutingPolicyTests
         Assert.Equal(1, await MetricSamples.SumAsync(edge.Http, "microai_upstream_breaker_open", ("upstream", Edge.Central)));
     }
 
-    [Fact]
-    public async Task Once_the_breaker_is_open_upstream_first_falls_back_at_once_not_after_a_first_token_timeout()
+    /// <summary>
+    /// The upstream hangs before answering at all, or after opening its stream with a chat's role-only
+    /// chunk (as a MicroAI central does while the request waits for a slot): neither is a first token.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Once_the_breaker_is_open_upstream_first_falls_back_at_once_not_after_a_first_token_timeout(bool afterHeaders)
     {
         const int TimeoutSeconds = 3;
         await using var fake = await FakeUpstream.StartAsync();
-        fake.Behaviour = new Hangs();
+        fake.Behaviour = new Hangs(afterHeaders);
         await using var edge = await Edge.StartAsync(fake.OpenAIBaseUrl,
         [
             Edge.LocalStories(),
