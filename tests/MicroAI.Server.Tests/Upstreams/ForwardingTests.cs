@@ -85,6 +85,34 @@ public sealed class ForwardingTests(CentralFixture fixture)
     }
 
     [Fact]
+    public async Task Ollama_generate_and_openai_responses_are_forwarded_with_the_centrals_greedy_text()
+    {
+        await using var edge = await Edge.StartAsync(Central.OpenAIBaseUrl, []);
+        var (directResponse, direct, directText) = await Central.Http.PostJsonAsync("v1/chat/completions", StoriesRequests.GreedyChat(Stories, Prompt, Tokens));
+        Assert.True(directResponse.IsSuccessStatusCode, directText);
+
+        var (generated, generate, generateText) = await edge.Http.PostJsonAsync("api/generate", new JsonObject
+        {
+            ["model"] = Stories, ["prompt"] = "Once upon a time", ["raw"] = true, ["stream"] = false,
+            ["options"] = new JsonObject { ["temperature"] = 0, ["num_predict"] = 40 },
+        });
+        var (responded, response, responseText) = await edge.Http.PostJsonAsync("v1/responses", new JsonObject
+        {
+            ["model"] = Stories, ["input"] = Prompt, ["temperature"] = 0, ["max_output_tokens"] = Tokens,
+        });
+
+        Assert.True(generated.IsSuccessStatusCode, generateText);
+        Assert.Equal(TestPaths.OnceUponATimeGreedy, (string?)generate!["response"]); // a raw prompt goes as a completion
+        Assert.Equal(Edge.ServedByCentral, (string?)generate["served_by"]);
+        Assert.True(responded.IsSuccessStatusCode, responseText);
+        var output = string.Concat(response!["output"]!.AsArray()
+            .Where(item => (string?)item!["type"] == "message")
+            .SelectMany(item => item!["content"]!.AsArray().Select(part => (string?)part!["text"])));
+        Assert.Equal((string?)direct!["choices"]![0]!["message"]!["content"], output);
+        Assert.Equal(Edge.ServedByCentral, Assert.Single(responded.Headers.GetValues("X-MicroAI-Served-By")));
+    }
+
+    [Fact]
     public async Task Every_answer_says_which_side_gave_it_in_a_header_and_in_its_usage_or_final_object()
     {
         // stories260K is the edge's own; "central-stories" is an alias of the central's stories260K.

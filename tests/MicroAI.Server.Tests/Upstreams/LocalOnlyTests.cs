@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MicroAI.Server.Security;
 
 namespace MicroAI.Server.Tests.Upstreams;
@@ -53,9 +54,18 @@ public sealed class LocalOnlyTests
         }
 
         // The same requests with an ordinary key are forwarded: the configuration above does route them.
-        var routed = await StreamedAnswer.ReadAsync(edge.Http, ChatRoute.OpenAI, StreamedAnswer.Body(ChatRoute.OpenAI, Stories, "Hi", 4), key: s_laptop);
+        const string Secret = "the patient's name is Jane Roe";
+        var routed = await StreamedAnswer.ReadAsync(edge.Http, ChatRoute.OpenAI, StreamedAnswer.Body(ChatRoute.OpenAI, Stories, Secret, 4), key: s_laptop);
         Assert.Equal((200, Edge.ServedByCentral), (routed.Status, routed.ServedBy));
         Assert.Equal(1, fake.Requests);
+
+        // The audit log has that one forward, whose key it was and what it cost, never what it said.
+        var audit = File.ReadAllLines(Path.Combine(edge.DataDirectory, "audit.log"));
+        var forward = Assert.Single(audit.Select(l => JsonNode.Parse(l)!), l => (string?)l["action"] == "forward");
+        Assert.StartsWith("laptop", (string?)forward["actor"], StringComparison.Ordinal);
+        Assert.Equal((Stories, Edge.Central, 200), ((string?)forward["target"], (string?)forward["upstream"], (int?)forward["status"]));
+        Assert.Equal(Answers.DefaultPieces.Length, (int?)forward["completion_tokens"]);
+        Assert.DoesNotContain("Jane", string.Join('\n', audit), StringComparison.Ordinal);
     }
 
     /// <summary>A local-only server does not even list its upstreams' models: they are unknown here (404), and the upstream hears nothing at all.</summary>

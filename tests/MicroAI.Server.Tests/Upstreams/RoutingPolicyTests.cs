@@ -52,6 +52,11 @@ public sealed class RoutingPolicyTests
         Assert.Equal(upstream, fake.Requests);
         Assert.Equal(upstream, await DecisionsAsync(edge, "local-first", "overflow"));
         Assert.Equal(local, await DecisionsAsync(edge, "local-first", "local") - localBefore);
+        // The upstream's own counters: requests by outcome, and the tokens it reported (one per scripted piece).
+        Assert.Equal(upstream, await MetricSamples.SumAsync(edge.Http, "microai_upstream_requests_total", ("upstream", Edge.Central), ("outcome", "ok")));
+        Assert.Equal(upstream * Answers.DefaultPieces.Length,
+            await MetricSamples.SumAsync(edge.Http, "microai_upstream_tokens_total", ("upstream", Edge.Central), ("type", "completion")));
+        Assert.Equal(upstream, await MetricSamples.SumAsync(edge.Http, "microai_upstream_first_token_seconds_count", ("upstream", Edge.Central)));
         Assert.All(answers.Where(a => a.ServedBy == Edge.ServedByCentral), a => Assert.Equal(new Answers().Text, a.Text));
     }
 
@@ -84,6 +89,40 @@ public sealed class RoutingPolicyTests
         Assert.Equal("open", (string?)state["state"]);
         Assert.Equal(1, await MetricSamples.SumAsync(edge.Http, "microai_upstream_breaker_open", ("upstream", Edge.Central)));
     }
+
+    [Fact]
+    public async Task After_the_cooldown_one_probe_finds_the_upstream_back_and_closes_the_breaker()
+    {
+        await using var fake = await FakeUpstream.StartAsync();
+        fake.Behaviour = new FailsWithStatus(500, "down for maintenance", "server_error");
+        await using var edge = await Edge.StartAsync(fake.OpenAIBaseUrl,
+        [
+            Edge.LocalStories(),
+            EdgeArgs.Model(Stories, "Upstream", Edge.Central),
+            EdgeArgs.Model(Stories, "Policy", "upstream-first"),
+            EdgeArgs.Model(Stories, "UpstreamModel", "central-model"),
+            EdgeArgs.Upstream(Edge.Central, "BreakerFailures", 1),
+            EdgeArgs.Upstream(Edge.Central, "BreakerCooldownSeconds", 2),
+        ]);
+
+        var failed = await ChatAsync(edge, Stories, 4);
+        Assert.Equal((200, "local"), (failed.Status, failed.ServedBy));
+        Assert.Equal("open", await BreakerStateAsync(edge));
+        fake.Behaviour = new Answers();
+        var whileOpen = await ChatAsync(edge, Stories, 4);
+        Assert.Equal((200, "local"), (whileOpen.Status, whileOpen.ServedBy));
+        Assert.Equal(1, fake.Requests); // skipped while open
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var probe = await ChatAsync(edge, Stories, 4);
+
+        Assert.Equal((200, Edge.ServedByCentral, new Answers().Text), (probe.Status, probe.ServedBy, probe.Text));
+        Assert.Equal("closed", await BreakerStateAsync(edge));
+        Assert.Equal(0, await MetricSamples.SumAsync(edge.Http, "microai_upstream_breaker_open", ("upstream", Edge.Central)));
+    }
+
+    private static async Task<string?> BreakerStateAsync(MicroAIProcess edge) =>
+        (string?)JsonNode.Parse(await edge.Http.GetStringAsync("health"))!["upstreams"]![Edge.Central]!["state"];
 
     /// <summary>
     /// The upstream hangs before answering at all, or after opening its stream with a chat's role-only
