@@ -20,6 +20,8 @@ if (args.Length > 0 && args[0] == "returning")
     return await ReturningLoad.RunAsync(args);
 if (args.Length > 0 && args[0] == "long-prompt")
     return await LongPromptLoad.RunAsync(args);
+if (args.Length > 0 && args[0] == "upstream")
+    return await UpstreamLoad.RunAsync(args);
 
 var o = Options.Parse(args);
 if (o is null)

@@ -62,11 +62,15 @@ internal sealed class ForwardedStream : IAsyncDisposable
         using var registration = firstEvent.Register(static s => ((CancellationTokenSource)s!).Cancel(), stream._idle);
         try
         {
-            if (!await stream._items.MoveNextAsync())
+            do
             {
-                await stream.DisposeAsync();
-                return (null, UpstreamErrors.Dropped("before its first event"));
+                if (!await stream._items.MoveNextAsync())
+                {
+                    await stream.DisposeAsync();
+                    return (null, UpstreamErrors.Dropped("before its first event"));
+                }
             }
+            while (!SaysSomething(stream._items.Current.Data));
             stream._pending = stream._items.Current;
             return (stream, null);
         }
@@ -74,6 +78,41 @@ internal sealed class ForwardedStream : IAsyncDisposable
         {
             await stream.DisposeAsync();
             return (null, ex is OperationCanceledException ? UpstreamErrors.FirstTokenTimeout() : UpstreamErrors.Dropped("before its first event"));
+        }
+    }
+
+    /// <summary>
+    /// False for an event that says nothing yet: a chat stream's opening chunk with only the role and
+    /// empty content. MicroAI sends it as soon as a request is queued, before a slot is free, so it
+    /// proves the upstream alive but not answering: the first-token deadline, the safe retry and the
+    /// fallback all wait past it (each writer opens its own stream, so dropping it loses nothing).
+    /// </summary>
+    private static bool SaysSomething(string data)
+    {
+        if (data == "[DONE]")
+            return true;
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || root.TryGetProperty("error", out _)
+                || root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+                || !root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+                return true; // an error, the usage, or a shape the reader judges
+            foreach (var c in choices.EnumerateArray())
+            {
+                if (c.ValueKind != JsonValueKind.Object || String(c, "finish_reason") is not null || String(c, "text") is { Length: > 0 }
+                    || c.TryGetProperty("logprobs", out var lp) && lp.ValueKind == JsonValueKind.Object)
+                    return true;
+                if (c.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
+                    && (String(delta, "content") is { Length: > 0 } || delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array))
+                    return true;
+            }
+            return false;
+        }
+        catch (JsonException)
+        {
+            return true; // the reader reports it as malformed
         }
     }
 

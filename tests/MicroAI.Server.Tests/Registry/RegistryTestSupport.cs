@@ -75,6 +75,31 @@ public static class MicroAICli
     /// <summary>Like <see cref="RunAsync"/>, with <paramref name="input"/> on the CLI's stdin (then closed).</summary>
     public static async Task<CliResult> RunWithInputAsync(string dataDirectory, string input, params string[] args)
     {
+        using var process = Process.Start(StartInfo(dataDirectory, args)) ?? throw new InvalidOperationException("dotnet did not start");
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(s_timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"microai {string.Join(' ', args)} did not exit within {s_timeout.TotalSeconds:F0} s.\n{await stdout}\n{await stderr}");
+        }
+        return new CliResult(args, process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// <c>dotnet MicroAI.Server.dll ARGS</c> in <paramref name="dataDirectory"/>, every stream redirected, with
+    /// MicroAI__DataDirectory set to it, Ollama's store off and nothing of the test process's own MicroAI configuration.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string dataDirectory, IEnumerable<string> args)
+    {
         var start = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
@@ -95,24 +120,7 @@ public static class MicroAICli
         start.Environment["MicroAI__DataDirectory"] = dataDirectory;
         start.Environment["MicroAI__OllamaModelsDirectory"] = "none";
         start.Environment["DOTNET_NOLOGO"] = "1";
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(s_timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Assert.Fail($"microai {string.Join(' ', args)} did not exit within {s_timeout.TotalSeconds:F0} s.\n{await stdout}\n{await stderr}");
-        }
-        return new CliResult(args, process.ExitCode, await stdout, await stderr);
+        return start;
     }
 
     /// <summary>The dotnet host running the tests (testhost runs under it), else "dotnet" from PATH.</summary>
