@@ -302,16 +302,28 @@ public sealed class ChatPageTests(ChatPlaygroundFixture server)
         Assert.Equal([("user", Prompt), ("assistant", text)], messages.Select(m => ((string)m!["role"]!, (string)m["content"]!)));
         Assert.Equal("Tell short stories.", (string?)exported["conversations"]![0]!["settings"]!["system"]);
 
+        // The same conversation imported into a fresh browser in dark mode.
+        await using (var dark = await server.OpenAsync("#/chat", new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 860 }, ColorScheme = ColorScheme.Dark }))
+        {
+            await Assertions.Expect(ModelButton(dark, Stories)).ToBeVisibleAsync();
+            await dark.Page.GetByLabel("Import conversations (JSON file)").SetInputFilesAsync(path!);
+            await Assertions.Expect(Answer(dark).Locator(".chat-meta")).ToContainTextAsync("tokens/s");
+            await Assertions.Expect(dark.Page.GetByRole(AriaRole.Button, new() { Name = "New conversation", Exact = true })).ToHaveCountAsync(1);
+            await dark.ScreenshotAsync("chat-dark");
+            AssertClean(dark);
+        }
+
         await p.Page.GetByRole(AriaRole.Button, new() { Name = "New conversation" }).ClickAsync();
         await Assertions.Expect(p.Page.GetByRole(AriaRole.Log).Locator("article")).ToHaveCountAsync(0);
         await p.Page.GetByLabel("Import conversations (JSON file)").SetInputFilesAsync(path!);
         await Assertions.Expect(p.Page.GetByRole(AriaRole.Button, new() { Name = Prompt, Exact = true })).ToHaveCountAsync(2);
         await Assertions.Expect(Answer(p)).ToHaveTextAsync(new Regex(Regex.Escape(text.Trim()[..Math.Min(10, text.Trim().Length)])));
-        Assert.Equal(3, (await StoredAsync(p)).Count);
+        // The empty new conversation gave way to the imported one.
+        Assert.Equal(2, (await StoredAsync(p)).Count);
 
         await p.Page.GetByRole(AriaRole.Button, new() { Name = $"Delete “{Prompt}”" }).First.ClickAsync();
         await Assertions.Expect(p.Page.GetByRole(AriaRole.Button, new() { Name = Prompt, Exact = true })).ToHaveCountAsync(1);
-        Assert.Equal(2, (await StoredAsync(p)).Count);
+        Assert.Single(await StoredAsync(p));
         AssertClean(p);
     }
 

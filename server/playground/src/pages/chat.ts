@@ -314,6 +314,8 @@ export const chatPage: Page = {
       running?.abort();
       running = null;
       if (created) conversations.push(c);
+      // An untouched conversation left behind is only clutter in the list.
+      if (c !== current && !current.messages.length && conversations.includes(current)) conversations.splice(conversations.indexOf(current), 1);
       current = c;
       save();
       renderList();
