@@ -123,6 +123,16 @@ public sealed class ChatPageTests(ChatPlaygroundFixture server)
         var stored = await StoredAsync(p);
         Assert.True((bool)stored[0]!["messages"]![1]!["stopped"]!);
         await Assertions.Expect(p.Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true })).ToBeEnabledAsync();
+
+        // Escape in the message box stops too.
+        await p.Page.GetByRole(AriaRole.Button, new() { Name = "Regenerate", Exact = true }).ClickAsync();
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-state", "streaming");
+        await Assertions.Expect(answer.Locator(".chat-text")).Not.ToBeEmptyAsync();
+        await Message(p).PressAsync("Escape");
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-state", "stopped");
+        await DisconnectTests.WaitForIdleAsync(scheduler, TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await BusySlotsAsync());
+        Assert.Equal(before.CompletedRequests, scheduler.Stats.CompletedRequests);
         AssertClean(p);
     }
 

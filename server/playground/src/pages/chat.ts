@@ -98,7 +98,7 @@ export const chatPage: Page = {
     // Model, messages, composer
     const modelGroup = element('div', { class: 'chat-models', role: 'group', 'aria-labelledby': 'chat-model-title' }, element('span', { class: 'muted' }, 'Loading models…'));
     const log = element('div', { class: 'chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: 0 });
-    const input = element('textarea', { rows: 3, placeholder: 'Message: Enter sends, Shift+Enter starts a new line' });
+    const input = element('textarea', { rows: 3, placeholder: 'Message: Enter sends, Shift+Enter starts a new line, Escape stops the answer' });
     const send = element('button', { type: 'submit' }, 'Send');
     const stop = element('button', { type: 'button', class: 'danger', disabled: true, onclick: () => running?.abort() }, 'Stop');
     const regenerate = element('button', { type: 'button', class: 'quiet', onclick: () => void ask(null) }, 'Regenerate');
@@ -106,6 +106,7 @@ export const chatPage: Page = {
       field('Message', input), element('div', { class: 'row' }, send, stop, regenerate, status));
     input.addEventListener('keydown', e => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+      else if (e.key === 'Escape' && running) { e.preventDefault(); running.abort(); }
     });
 
     // Settings, bound to the current conversation's
@@ -134,7 +135,7 @@ export const chatPage: Page = {
       element('h1', {}, 'Chat'),
       element('div', { class: 'chat' },
         conversationsPanel,
-        element('section', { class: 'chat-main', 'aria-labelledby': 'chat-model-title' },
+        element('section', { class: 'chat-main' },
           element('h2', { id: 'chat-model-title' }, 'Model'), modelGroup, log, composer),
         settingsPanel));
 
