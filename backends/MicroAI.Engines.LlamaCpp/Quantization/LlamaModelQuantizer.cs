@@ -103,14 +103,14 @@ public sealed partial class LlamaModelQuantizer(IModelCatalog catalog, IOptions<
     {
         var type = LlamaQuantizationTypes.Find(request.Type ?? "");
         if (type is null)
-            return Refuse($"Unknown quantization type '{request.Type}'. Types: {string.Join(", ", Types.Where(t => !t.NeedsImportanceMatrix).Select(t => t.Name))}.");
+            return Refuse($"Unknown quantization type '{Shorten(request.Type)}'. Types: {string.Join(", ", Types.Where(t => !t.NeedsImportanceMatrix).Select(t => t.Name))}.");
         if (type.NeedsImportanceMatrix)
             return Refuse($"{type.Name} needs an importance matrix (llama.cpp refuses to make it without one), which MicroAI does not compute. Without one: IQ3_S, IQ3_XS, Q3_K_S, Q2_K or larger.");
         if (opts.Threads is < 0)
             return Refuse("threads must be 0 (every core) or positive.");
         var entry = catalog.Find(request.Model ?? "");
         if (entry is null)
-            return new(StoreResult.NotFound($"The model '{request.Model}' does not exist."));
+            return new(StoreResult.NotFound($"The model '{Shorten(request.Model)}' does not exist."));
         if (entry.Format != ModelFormat.Gguf)
             return Refuse($"'{entry.Id}' is an {entry.Format.ToString().ToUpperInvariant()} model; only GGUF models can be quantized.");
         if (entry.Problem is { } problem)
@@ -163,6 +163,9 @@ public sealed partial class LlamaModelQuantizer(IModelCatalog catalog, IOptions<
 
         static QuantizePlan Refuse(string message) => new(StoreResult.Invalid(message));
     }
+
+    // A name quoted back in an error stays readable whatever was sent.
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 64 ? text : text[..64] + "…";
 
     private static bool IsMatrix(GgufTensorInfo t) => t.Dimensions.Count >= 2 && t.Name.EndsWith(".weight", StringComparison.Ordinal);
 

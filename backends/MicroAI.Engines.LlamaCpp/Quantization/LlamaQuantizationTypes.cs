@@ -10,7 +10,7 @@ namespace MicroAI.Engines.LlamaCpp.Quantization;
 /// llama.cpp refuses to make without an importance matrix ("the result will be garbage"); MicroAI
 /// computes none, so those are listed but refused before any work.
 /// </summary>
-internal static class LlamaQuantizationTypes
+public static class LlamaQuantizationTypes
 {
     public static IReadOnlyList<QuantizationType> All { get; } =
     [
