@@ -107,8 +107,6 @@ internal sealed unsafe class LlamaChunkLogits : IChunkLogits, IDisposable
         return count / Math.Max(elapsed.TotalSeconds, 1e-9);
     }
 
-    internal SafeLlamaContextHandle Context => _ctx;
-
     public void Dispose()
     {
         _batch.Dispose();
