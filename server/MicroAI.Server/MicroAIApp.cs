@@ -119,6 +119,7 @@ public static class MicroAIApp
         app.MapModerations();
         app.MapRerank();
         app.MapRegistry();
+        app.MapQuantize();
         app.MapDevices();
         app.MapResidency();
         app.MapCachePrefixes();

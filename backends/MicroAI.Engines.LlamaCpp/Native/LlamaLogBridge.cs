@@ -16,6 +16,7 @@ internal static unsafe class LlamaLogBridge
 
     [ThreadStatic] private static StringBuilder? t_line;
     [ThreadStatic] private static LogLevel t_level;
+    [ThreadStatic] private static Action<string>? t_observer;
 
     public static void Attach(ILogger logger)
     {
@@ -23,11 +24,28 @@ internal static unsafe class LlamaLogBridge
         LlamaNative.llama_log_set(&OnLog, null);
     }
 
+    /// <summary>
+    /// Hands every complete line logged on the calling thread to <paramref name="observer"/> as well,
+    /// until the result is disposed. llama.cpp calls some long operations' log lines from the thread
+    /// that called it (llama_model_quantize logs "[ i/ n] tensor …" once per tensor there), which is
+    /// the only progress those operations report.
+    /// </summary>
+    public static IDisposable ObserveThisThread(Action<string> observer)
+    {
+        t_observer = observer;
+        return new Observation();
+    }
+
+    private sealed class Observation : IDisposable
+    {
+        public void Dispose() => t_observer = null;
+    }
+
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static void OnLog(int level, byte* text, void* userData)
     {
         var logger = s_logger;
-        if (logger is null || text == null)
+        if ((logger is null && t_observer is null) || text == null)
             return;
         var fragment = Marshal.PtrToStringUTF8((nint)text) ?? string.Empty;
         var line = t_line ??= new StringBuilder();
@@ -38,7 +56,10 @@ internal static unsafe class LlamaLogBridge
         {
             var message = line.ToString().TrimEnd();
             line.Clear();
-            if (message.Length > 0 && logger.IsEnabled(t_level))
+            if (message.Length == 0)
+                return;
+            t_observer?.Invoke(message);
+            if (logger is not null && logger.IsEnabled(t_level))
                 logger.Log(t_level, "{NativeMessage}", message);
         }
     }

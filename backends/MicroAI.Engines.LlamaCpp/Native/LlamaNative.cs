@@ -41,6 +41,7 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] public static partial LlamaModelParams llama_model_default_params();
     [LibraryImport(LlamaLib)] public static partial LlamaContextParams llama_context_default_params();
     [LibraryImport(LlamaLib)] public static partial LlamaSamplerChainParams llama_sampler_chain_default_params();
+    [LibraryImport(LlamaLib)] public static partial LlamaModelQuantizeParams llama_model_quantize_default_params();
 
     // ---- model ----
     [LibraryImport(LlamaLib, StringMarshalling = StringMarshalling.Utf8)]
@@ -58,6 +59,9 @@ internal static unsafe partial class LlamaNative
     public static partial int llama_model_meta_val_str(SafeLlamaModelHandle model, string key, byte* buf, nuint bufSize);
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_model_has_encoder(SafeLlamaModelHandle model);
     [LibraryImport(LlamaLib)] [return: MarshalAs(UnmanagedType.U1)] public static partial bool llama_model_has_decoder(SafeLlamaModelHandle model);
+    /// <summary>Returns 0 on success; a failure's reason goes to the log callback ("failed to quantize: …").</summary>
+    [LibraryImport(LlamaLib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial uint llama_model_quantize(string fnameInp, string fnameOut, LlamaModelQuantizeParams* parameters);
 
     // ---- context ----
     [LibraryImport(LlamaLib)] public static partial nint llama_init_from_model(SafeLlamaModelHandle model, LlamaContextParams parameters);
@@ -76,6 +80,7 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_get_data(SafeLlamaContextHandle ctx, byte* dst, nuint size, int seqId);
     [LibraryImport(LlamaLib)] public static partial nuint llama_state_seq_set_data(SafeLlamaContextHandle ctx, byte* src, nuint size, int destSeqId);
     [LibraryImport(LlamaLib)] public static partial float* llama_get_logits_ith(SafeLlamaContextHandle ctx, int i);
+    [LibraryImport(LlamaLib)] public static partial float* llama_get_logits(SafeLlamaContextHandle ctx);
     [LibraryImport(LlamaLib)] public static partial float* llama_get_embeddings_seq(SafeLlamaContextHandle ctx, int seqId);
     [LibraryImport(LlamaLib)] public static partial int llama_pooling_type(SafeLlamaContextHandle ctx);
     [LibraryImport(LlamaLib)] public static partial uint llama_model_n_cls_out(SafeLlamaModelHandle model);

@@ -83,6 +83,72 @@ internal unsafe struct LlamaBatch
     public sbyte* logits;
 }
 
+/// <summary>
+/// llama_model_quantize_params (64 bytes: four 4-byte enums/ints, six bools, then pointers from offset 24).
+/// The pointer fields (importance matrix, KV overrides, tensor-type overrides, pruned layers) stay
+/// NULL: MicroAI quantizes without an importance matrix, so types that need one are refused first.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct LlamaModelQuantizeParams
+{
+    public int nthread;                   // <= 0: std::thread::hardware_concurrency()
+    public int ftype;                     // enum llama_ftype
+    public int output_tensor_type;        // enum ggml_type; GGML_TYPE_COUNT (43) = the ftype's choice
+    public int token_embedding_type;      // enum ggml_type; GGML_TYPE_COUNT = the ftype's choice
+    public byte allow_requantize;
+    public byte quantize_output_tensor;
+    public byte only_copy;
+    public byte pure;
+    public byte keep_split;
+    public byte dry_run;
+    public nint imatrix;                  // const llama_model_imatrix_data*
+    public nint kv_overrides;             // const llama_model_kv_override*
+    public nint tt_overrides;             // const llama_model_tensor_override*
+    public nint prune_layers;             // const int32_t*
+    public nuint max_buf_size;            // 0 = 8 GiB
+}
+
+/// <summary>llama.h enum llama_ftype as the pinned release numbers it (retired numbers 4–6 and 33–35 absent).</summary>
+internal enum LlamaFtype
+{
+    AllF32 = 0,
+    MostlyF16 = 1,
+    MostlyQ4_0 = 2,
+    MostlyQ4_1 = 3,
+    MostlyQ8_0 = 7,
+    MostlyQ5_0 = 8,
+    MostlyQ5_1 = 9,
+    MostlyQ2_K = 10,
+    MostlyQ3_K_S = 11,
+    MostlyQ3_K_M = 12,
+    MostlyQ3_K_L = 13,
+    MostlyQ4_K_S = 14,
+    MostlyQ4_K_M = 15,
+    MostlyQ5_K_S = 16,
+    MostlyQ5_K_M = 17,
+    MostlyQ6_K = 18,
+    MostlyIQ2_XXS = 19,
+    MostlyIQ2_XS = 20,
+    MostlyQ2_K_S = 21,
+    MostlyIQ3_XS = 22,
+    MostlyIQ3_XXS = 23,
+    MostlyIQ1_S = 24,
+    MostlyIQ4_NL = 25,
+    MostlyIQ3_S = 26,
+    MostlyIQ3_M = 27,
+    MostlyIQ2_S = 28,
+    MostlyIQ2_M = 29,
+    MostlyIQ4_XS = 30,
+    MostlyIQ1_M = 31,
+    MostlyBF16 = 32,
+    MostlyTQ1_0 = 36,
+    MostlyTQ2_0 = 37,
+    MostlyMXFP4_MOE = 38,
+    MostlyNVFP4 = 39,
+    MostlyQ1_0 = 40,
+    MostlyQ2_0 = 41,
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal struct LlamaSamplerChainParams
 {

@@ -31,6 +31,8 @@ public sealed record ModelManifest
     /// <summary>ONNX models: the task and the tensors, read from the model.</summary>
     public OnnxManifestInfo? Onnx { get; init; }
     public required ManifestSource Source { get; init; }
+    /// <summary>Set for a model made from another in this registry (microai quantize); null otherwise.</summary>
+    public ManifestLineage? Lineage { get; init; }
     public DateTimeOffset CreatedUtc { get; init; }
 
     [JsonIgnore] public ModelName ModelName => new(Name, Tag);
@@ -90,4 +92,18 @@ public sealed record ManifestSource
     /// <summary>file, folder, http, hf, ollama.</summary>
     public required string Kind { get; init; }
     public string? Uri { get; init; }
+}
+
+/// <summary>Where a derived model came from: its parent, by name and by the digest of the file it was made from, and how.</summary>
+public sealed record ManifestLineage
+{
+    /// <summary>"quantize".</summary>
+    public required string Operation { get; init; }
+    public required string ParentName { get; init; }
+    /// <summary>sha256 of the parent's model file: the name may later point at another version, the digest cannot.</summary>
+    public required string ParentDigest { get; init; }
+    /// <summary>The quantization type ("Q4_K_M").</summary>
+    public required string Type { get; init; }
+    /// <summary>The options it was made with ("threads", "allow_requantize", …), as text.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 }

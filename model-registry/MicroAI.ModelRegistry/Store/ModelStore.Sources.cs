@@ -115,6 +115,42 @@ public sealed partial class ModelStore
         return await SaveAsync(ApplyCapabilities(manifest, request.Capabilities), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Imports a model file made from another registry model (a quantization written under partial/)
+    /// as <paramref name="nameText"/> with its lineage. The file is consumed: it becomes the blob, or
+    /// is deleted when it is not a usable model, so nothing is left half-written either way.
+    /// </summary>
+    public async Task<StoreResult> ImportDerivedAsync(string filePath, string nameText, ManifestLineage lineage, CancellationToken cancellationToken)
+    {
+        if (!ModelName.TryParse(nameText, out var name, out var nameError))
+        {
+            BlobStore.TryDelete(filePath);
+            return StoreResult.Invalid(nameError!);
+        }
+        var described = ManifestBuilder.Describe(filePath, ModelFormat.Gguf);
+        if (described.Error is not null)
+        {
+            BlobStore.TryDelete(filePath);
+            return StoreResult.Failed($"The {lineage.Operation} output is not a usable model: {described.Error}");
+        }
+        var committed = await Blobs.CommitFileAsync(filePath, null, cancellationToken).ConfigureAwait(false);
+        if (!committed.Success)
+            return StoreResult.Failed(committed.Error!);
+        var manifest = described.Template! with
+        {
+            Name = name.Name,
+            Tag = name.Tag,
+            Files = [new ManifestFile { Name = name.Name + ".gguf", Role = ManifestFile.ModelRole, Digest = committed.Digest!, Size = committed.Size }],
+            Source = new ManifestSource { Kind = lineage.Operation, Uri = lineage.ParentName },
+            Lineage = lineage,
+            CreatedUtc = DateTimeOffset.UtcNow,
+        };
+        var saved = await SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+        if (!saved.Success)
+            await DeleteIfUnreferencedAsync(committed.Digest!, CancellationToken.None).ConfigureAwait(false);
+        return saved;
+    }
+
     private async Task DeleteIfUnreferencedAsync(string digest, CancellationToken cancellationToken)
     {
         using var gate = await RegistryLock.AcquireAsync(Root, cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,8 @@ internal static class CliApp
         root.Subcommands.Add(RemoveCommand.Create());
         root.Subcommands.Add(TagCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(QuantizeCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PruneCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());

@@ -51,7 +51,7 @@ internal static class ListCommand
                     CliOutput.Size(m.SizeBytes),
                     Markup.Escape(m.Manifest?.Quantization ?? "-"),
                     Markup.Escape(string.Join(", ", m.Capabilities)),
-                    m.Source,
+                    Markup.Escape(m.Manifest?.Lineage is { } lineage ? $"{m.Source} ({lineage.Type} of {lineage.ParentName})" : m.Source),
                     CliOutput.Age(m.CreatedUtc, now));
             }
             CliOutput.Write(table);

@@ -42,6 +42,9 @@ internal static class ShowCommand
             Row("architecture", m?.Architecture);
             Row("parameters", m?.ParameterCount?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             Row("quantization", m?.Quantization);
+            if (m?.Lineage is { } lineage)
+                Row("lineage", $"{lineage.Operation} {lineage.Type} of {lineage.ParentName} ({lineage.ParentDigest[..19]}…)"
+                    + (lineage.Parameters.Count == 0 ? "" : ", " + string.Join(", ", lineage.Parameters.Select(p => $"{p.Key}={p.Value}"))));
             Row("context length", m?.ContextLength);
             Row("embedding length", m?.EmbeddingLength);
             Row("pooling", m?.PoolingType);

@@ -19,6 +19,8 @@ internal static class ModelJson
         WriteIf(w, "architecture", m?.Architecture);
         if (m?.ParameterCount is { } p) w.WriteNumber("parameters", p);
         WriteIf(w, "quantization", m?.Quantization);
+        if (m?.Lineage is { } lineage)
+            WriteLineage(w, lineage);
         if (m?.ContextLength is { } c) w.WriteNumber("context_length", c);
         if (m?.EmbeddingLength is { } el) w.WriteNumber("embedding_length", el);
         WriteIf(w, "pooling", m?.PoolingType);
@@ -50,6 +52,21 @@ internal static class ModelJson
             ModelRegistry.Store.ManifestJson.Write(w, manifest);
         }
         extra?.Invoke(w);
+        w.WriteEndObject();
+    }
+
+    /// <summary>"lineage": {"operation","parent","parent_digest","type","parameters"} of a model made from another.</summary>
+    private static void WriteLineage(Utf8JsonWriter w, ModelRegistry.Store.ManifestLineage lineage)
+    {
+        w.WriteStartObject("lineage");
+        w.WriteString("operation", lineage.Operation);
+        w.WriteString("parent", lineage.ParentName);
+        w.WriteString("parent_digest", lineage.ParentDigest);
+        w.WriteString("type", lineage.Type);
+        w.WriteStartObject("parameters");
+        foreach (var (k, v) in lineage.Parameters)
+            w.WriteString(k, v);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

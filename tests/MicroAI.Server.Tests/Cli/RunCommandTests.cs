@@ -119,9 +119,9 @@ public sealed class RunCommandTests
 public sealed class CliArgumentTests
 {
     [Theory]
-    [InlineData("quantize", "model.gguf")]
+    [InlineData("frobnicate", "model.gguf")]
     [InlineData("--port", "9000")]
-    [InlineData("--urls", "http://127.0.0.1:1", "quantize")]
+    [InlineData("--urls", "http://127.0.0.1:1", "frobnicate")]
     [InlineData("-x")]
     public async Task UnknownCommandOrOption_Exits2_NamingTheCommands(params string[] args)
     {
@@ -130,7 +130,7 @@ public sealed class CliArgumentTests
         var run = await MicroAICli.RunAsync(data.Path, args);
 
         Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains($"'{args.First(a => a is "quantize" or "--port" or "-x")}'", run.Stderr);
+        Assert.Contains($"'{args.First(a => a is "frobnicate" or "--port" or "-x")}'", run.Stderr);
         foreach (var command in new[] { "serve", "run", "pull", "list", "show", "rm", "import" })
             Assert.Contains(command, run.Stderr);
     }

@@ -199,6 +199,14 @@ internal static class HostileEndpoints
                 new JsonObject { ["source"] = "no-such-source", ["stream"] = false },
                 new Dictionary<string, FieldKind> { ["source"] = FieldKind.String, ["name"] = FieldKind.String, ["digest"] = FieldKind.String, ["stream"] = FieldKind.Bool })
             { BodySucceeds = false, NameFields = ["source", "name"] },
+            new("api-quantize", "api/quantize",
+                new JsonObject { ["model"] = "no-such-model", ["type"] = "Q4_0", ["stream"] = false },
+                new Dictionary<string, FieldKind>
+                {
+                    ["model"] = FieldKind.String, ["type"] = FieldKind.String, ["name"] = FieldKind.String, ["threads"] = FieldKind.Integer,
+                    ["allow_requantize"] = FieldKind.Bool, ["leave_output_tensor"] = FieldKind.Bool, ["pure"] = FieldKind.Bool, ["stream"] = FieldKind.Bool,
+                })
+            { BodySucceeds = false, NameFields = ["model", "name"] },
         ];
     }
 }

@@ -108,6 +108,7 @@ public sealed class AuthenticationTests(KeyedServerFixture server, Xunit.Abstrac
     [Theory]
     [InlineData("POST", "/api/registry/pull", """{"source":"http://127.0.0.1:9/x.gguf"}""")]
     [InlineData("POST", "/api/tag", """{"source":"a","target":"b"}""")]
+    [InlineData("POST", "/api/quantize", """{"model":"tiny","type":"Q4_0"}""")]
     [InlineData("DELETE", "/api/models/some-model", null)]
     [InlineData("POST", "/api/load", """{"model":"tiny"}""")]
     [InlineData("POST", "/api/unload", """{"model":"tiny"}""")]
