@@ -64,9 +64,8 @@ public static class MicroAIApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerReadiness>();
         builder.Services.AddMicroAIRuntime();
-        // The engines, one line each: the model host asks them in this order which can serve a model.
-        builder.Services.AddLlamaCppEngine();
-        builder.Services.AddOnnxEngine(o => section.GetSection("Onnx").Bind(o));
+        // The engines (AddEngines below): the model host asks them in order which can serve a model.
+        builder.Services.AddEngines(section);
         builder.Services.AddSingleton<GenerationRunner>();
         // Upstreams: other OpenAI-compatible servers whose models this one serves by forwarding (Upstreams/).
         builder.Services.AddSingleton<Upstreams.UpstreamCatalog>();
@@ -131,6 +130,17 @@ public static class MicroAIApp
         app.MapFallback("/v1/{**path}", NotFound);
         app.MapFallback("/api/{**path}", NotFound);
         return app;
+    }
+
+    /// <summary>
+    /// The engines, one line each, for the server and for CLI commands that work on model files in
+    /// process (quantize, eval): the model host asks them in this order which can serve a model.
+    /// </summary>
+    public static IServiceCollection AddEngines(this IServiceCollection services, IConfiguration section)
+    {
+        services.AddLlamaCppEngine();
+        services.AddOnnxEngine(o => section.GetSection("Onnx").Bind(o));
+        return services;
     }
 
     private static Task NotFound(HttpContext http) =>

@@ -1,5 +1,4 @@
 using MicroAI.Engines.Evaluation;
-using MicroAI.Engines.LlamaCpp;
 using MicroAI.Engines.Quantization;
 using MicroAI.ModelRegistry;
 using MicroAI.Runtime;
@@ -21,7 +20,7 @@ internal sealed class EngineServices : IDisposable
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Error).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddOptions<EngineOptions>().Bind(context.Configuration.GetSection("MicroAI"));
         services.AddSingleton<IModelCatalog>(context.Catalog);
-        services.AddLlamaCppEngine();
+        services.AddEngines(context.Configuration.GetSection("MicroAI"));
         _provider = services.BuildServiceProvider();
     }
 
