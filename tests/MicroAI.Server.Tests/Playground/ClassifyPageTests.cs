@@ -109,6 +109,32 @@ public sealed class ClassifyPageTests(ClassifyFixture server)
         AssertCleanAndSameOrigin(p);
     }
 
+    /// <summary>Images not of the model's size go through the resizer: MNIST's 28×28 grey digit scaled up, and a 500×375 kitten scaled down.</summary>
+    [ChromiumFact]
+    public async Task ResizedImages_InTheBrowser_MatchTheServer()
+    {
+        await using var p = await server.OpenAsync("#/classify");
+        var panel = p.Page.Locator("section[data-kind=image]");
+        var large = Convert.FromBase64String(await p.Page.EvaluateAsync<string>(
+            "async b64 => { const img = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))])); " +
+            "const c = new OffscreenCanvas(500, 375); c.getContext('2d').drawImage(img, 0, 0, 500, 375); " +
+            "const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer()); " +
+            "let s = ''; for (const b of bytes) s += String.fromCharCode(b); return btoa(s); }", Convert.ToBase64String(Kitten)));
+        var digit = File.ReadAllBytes(Path.Combine(TestPaths.MnistFolder, "mnist_28.png"));
+        await UseBrowserAsync(panel);
+        foreach (var (name, bytes) in new[] { ("digit.png", digit), ("large-kitten.png", large) })
+        {
+            var expected = await ServerLabelsAsync(server.SqueezeNet, new { image = "data:image/png;base64," + Convert.ToBase64String(bytes) });
+            await panel.Locator(".classify-result").EvaluateAsync("e => e.replaceChildren()");
+            await panel.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "image/png", Buffer = bytes });
+            var shown = await ResultAsync(panel, "browser");
+            Assert.Equal(expected[0].Label, shown[0].Label);
+            AssertClose(expected, shown);
+        }
+        AssertNoContentSent(p.Requests, digit);
+        AssertCleanAndSameOrigin(p);
+    }
+
     [ChromiumFact]
     public async Task Text_InTheBrowser_MatchesTheServer()
     {
@@ -161,8 +187,11 @@ public sealed class ClassifyPageTests(ClassifyFixture server)
         var stories = await server.Http.GetFromJsonAsync<JsonElement>($"/api/model-files/{ServerFixture.StoriesModel}");
         Assert.False(stories.GetProperty("browser").GetBoolean());
         Assert.Contains("ONNX", stories.GetProperty("reason").GetString());
-        using var unknown = await server.Http.GetAsync("/api/model-files/no-such-model");
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        foreach (var name in new[] { "no-such-model", "..%2F..%2Fetc%2Fpasswd", "../registry/blobs" })
+        {
+            using var unknown = await server.Http.GetAsync("/api/model-files/" + name);
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
     }
 
     private async Task<List<(string Label, double Score)>> ServerLabelsAsync(string model, object input)
