@@ -91,7 +91,7 @@ function panel(p: Panel, models: ModelInfo[], signal: AbortSignal): HTMLElement 
   select.addEventListener('change', () => { result.replaceChildren(); void describe(); });
   void describe();
 
-  async function classify(input: Uint8Array | string, preview?: Blob): Promise<void> {
+  async function classify(input: Uint8Array | string, preview?: File): Promise<void> {
     const model = select.value;
     const inBrowser = local.checked && files !== undefined;
     result.replaceChildren(element('p', { class: 'muted' }, inBrowser ? 'Classifying in this browser…' : 'Classifying on the server…'));
@@ -120,7 +120,7 @@ function panel(p: Panel, models: ModelInfo[], signal: AbortSignal): HTMLElement 
     }
   }
 
-  function show(labels: LabelScore[], side: 'browser' | 'server', ms: number, model: string, preview?: Blob): void {
+  function show(labels: LabelScore[], side: 'browser' | 'server', ms: number, model: string, preview?: File): void {
     if (signal.aborted) return;
     const list = element('ol', { class: 'bars' });
     for (const l of labels) {
@@ -132,7 +132,7 @@ function panel(p: Panel, models: ModelInfo[], signal: AbortSignal): HTMLElement 
     }
     result.replaceChildren(element('p', { class: `side side-${side}`, 'data-side': side },
       side === 'browser' ? 'Computed in this browser' : 'Computed by the server',
-      element('span', { class: 'muted' }, ` · ${model} · ${ms.toFixed(0)} ms`)));
+      element('span', { class: 'muted' }, ` · ${preview ? `${preview.name} · ` : ''}${model} · ${ms.toFixed(0)} ms`)));
     if (preview && p.kind === 'image') {
       const img = element('img', { class: 'preview', alt: 'The classified image' });
       img.src = URL.createObjectURL(preview);
