@@ -106,6 +106,7 @@ public static class MicroAIApp
 
         app.MapHealth();
         Playground.PlaygroundEndpoints.MapPlayground(app);
+        Playground.ModelFilesEndpoint.MapModelFiles(app, app.Configuration);
         app.MapModels();
         app.MapCompletions();
         app.MapChatCompletions();
