@@ -56,7 +56,7 @@ public sealed class PlaygroundShellTests(PlaygroundFixture server)
             await p.Page.WaitForURLAsync($"**/#/{name}");
             await Assertions.Expect(p.Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(title);
             await p.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            await p.ScreenshotAsync(name);
+            await p.ScreenshotAsync("shell-" + name);
         }
         Assert.Empty(p.Errors);
         Assert.All(p.Requests, r => Assert.Equal(server.BaseUri.GetLeftPart(UriPartial.Authority), new Uri(r.Url).GetLeftPart(UriPartial.Authority)));
