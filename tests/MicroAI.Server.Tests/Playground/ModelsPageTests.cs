@@ -100,3 +100,55 @@ public sealed class ModelsPageTests(PlaygroundFixture server)
         return (bool?)models.Single(m => (string?)m!["id"] == id)!["metadata"]!["loaded"] ?? false;
     }
 }
+
+/// <summary>The playground's server with keys (one inference, one admin), as <see cref="Security.KeyedServerFixture"/> has them.</summary>
+public sealed class KeyedPlaygroundFixture : PlaygroundFixture
+{
+    protected override IEnumerable<string> ExtraArguments =>
+    [
+        "--MicroAI:Security:ApiKeys:0:Name=page-inference",
+        "--MicroAI:Security:ApiKeys:0:Hash=" + MicroAI.Server.Security.ApiKeyHash.Of(Security.KeyedServerFixture.InferenceKey),
+        "--MicroAI:Security:ApiKeys:0:Scopes:0=inference",
+    ];
+}
+
+[CollectionDefinition(Name)]
+public sealed class KeyedPlaygroundCollection : ICollectionFixture<KeyedPlaygroundFixture>
+{
+    public const string Name = "Playground with keys";
+}
+
+/// <summary>An inference key on the Models and Server pages: what needs admin says so, the rest still shows.</summary>
+[Collection(KeyedPlaygroundCollection.Name)]
+public sealed class ModelsPageKeyTests(KeyedPlaygroundFixture server)
+{
+    [ChromiumFact]
+    public async Task AnInferenceKey_ListsModels_AndAdminActionsSayTheyNeedAnAdminKey()
+    {
+        await using var p = await server.OpenAsync("#/models");
+        var page = p.Page;
+        // No key: the server's 401 opens the shell's dialog; the key given there is used from then on.
+        await Expect(page.Locator("#key-dialog")).ToBeVisibleAsync();
+        await page.Locator("#key-input").FillAsync(Security.KeyedServerFixture.InferenceKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await Expect(page.Locator($"tr[data-model='{ServerFixture.StoriesModel}']")).ToContainTextAsync("gguf");
+
+        await page.GetByLabel("Source (Hugging Face reference, URL or OCI reference)").FillAsync("http://127.0.0.1:1/nothing.gguf");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pull", Exact = true }).ClickAsync();
+        await Expect(page.Locator("p.status")).ToHaveTextAsync(new Regex("^Pulling needs an admin key; this key lacks the admin scope"));
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Load {ServerFixture.TinyModel}", Exact = true }).ClickAsync();
+        await Expect(page.Locator("p.status")).ToHaveTextAsync(new Regex($"^Loading {ServerFixture.TinyModel} needs an admin key"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Server", Exact = true }).ClickAsync();
+        await Expect(page.Locator("p.status")).ToHaveTextAsync(new Regex("/metrics needs an admin key; this key lacks the admin scope"));
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Loaded models" })).ToContainTextAsync(ServerFixture.StoriesModel);
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Devices" })).ToContainTextAsync("llama.cpp");
+        // The refusal is not retried every 2 s.
+        await Task.Delay(2500);
+        Assert.Single(p.Requests, r => r.Url.EndsWith("/metrics", StringComparison.Ordinal));
+
+        // The browser logs each refused request; nothing else went wrong.
+        Assert.All(p.Errors, e => Assert.Matches("Failed to load resource: the server responded with a status of 40[13]", e));
+        Assert.All(p.Requests, r => Assert.Equal(server.BaseUri.GetLeftPart(UriPartial.Authority), new Uri(r.Url).GetLeftPart(UriPartial.Authority)));
+    }
+}

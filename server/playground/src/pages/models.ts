@@ -52,7 +52,7 @@ async function details(model: ModelInfo, signal: AbortSignal): Promise<HTMLEleme
   const { chatTemplate: _, ...defaults } = d.manifest?.defaults ?? {};
   const files = d.manifest?.files ?? [];
   return element('div', { class: 'details' },
-    element('h3', {}, 'Metadata'), pairs({ ...d.metadata, path: d.path, source: d.manifest?.source?.uri }),
+    element('h3', {}, 'Metadata'), pairs({ ...d.metadata, size: formatBytes(Number(d.metadata?.size ?? 0)), 'pulled from': d.manifest?.source?.uri, path: d.path }),
     Object.keys(defaults).length ? element('h3', {}, 'Defaults') : null, pairs(defaults),
     files.length ? element('h3', {}, 'Files') : null,
     files.length ? element('ul', {}, ...files.map(f => element('li', {}, `${f.name} (${f.role ?? 'file'}, ${formatBytes(f.size ?? 0)}) `, element('code', {}, f.digest)))) : null,
@@ -64,6 +64,7 @@ export const modelsPage: Page = {
   title: 'Models',
   mount(root) {
     const abort = new AbortController();
+    const expanded = new Set<string>();
     const message = element('p', { class: 'status', role: 'status' });
     const body = element('tbody');
     const table = element('table', { class: 'models' },
@@ -110,10 +111,11 @@ export const modelsPage: Page = {
       const panel = element('td', { colspan: 7 });
       const detailRow = element('tr', { class: 'detail-row', hidden: true }, panel);
       const toggle = element('button', { type: 'button', class: 'quiet', 'aria-expanded': 'false', 'aria-label': `Details of ${m.id}` }, 'Details');
-      toggle.addEventListener('click', async () => {
-        const open = detailRow.hidden;
+      const show = async (open: boolean) => {
         detailRow.hidden = !open;
         toggle.setAttribute('aria-expanded', String(open));
+        if (open) expanded.add(m.id);
+        else expanded.delete(m.id);
         if (!open || panel.childElementCount) return;
         panel.textContent = 'Loading…';
         try {
@@ -121,7 +123,10 @@ export const modelsPage: Page = {
         } catch (e) {
           panel.textContent = failure(e, 'Reading the details');
         }
-      });
+      };
+      toggle.addEventListener('click', () => show(detailRow.hidden));
+      // Details stay open across the refresh that follows every action.
+      if (expanded.has(m.id)) void show(true);
       const actions = element('td', { class: 'actions' }, toggle);
       if (!upstream) {
         actions.append(md.loaded
