@@ -101,7 +101,10 @@ public sealed class ModelsPageTests(PlaygroundFixture server)
     }
 }
 
-/// <summary>The playground's server with keys (one inference, one admin), as <see cref="Security.KeyedServerFixture"/> has them.</summary>
+/// <summary>
+/// The playground's server with an inference key (as <see cref="Security.KeyedServerFixture"/> has it) and an
+/// upstream whose one model is configured (listed without asking the upstream, which is not there).
+/// </summary>
 public sealed class KeyedPlaygroundFixture : PlaygroundFixture
 {
     protected override IEnumerable<string> ExtraArguments =>
@@ -109,7 +112,11 @@ public sealed class KeyedPlaygroundFixture : PlaygroundFixture
         "--MicroAI:Security:ApiKeys:0:Name=page-inference",
         "--MicroAI:Security:ApiKeys:0:Hash=" + MicroAI.Server.Security.ApiKeyHash.Of(Security.KeyedServerFixture.InferenceKey),
         "--MicroAI:Security:ApiKeys:0:Scopes:0=inference",
+        "--MicroAI:Upstreams:central:BaseUrl=http://127.0.0.1:1/v1",
+        "--MicroAI:Upstreams:central:Models:0=" + UpstreamModel,
     ];
+
+    public const string UpstreamModel = "central-large";
 }
 
 [CollectionDefinition(Name)]
@@ -132,6 +139,11 @@ public sealed class ModelsPageKeyTests(KeyedPlaygroundFixture server)
         await page.Locator("#key-input").FillAsync(Security.KeyedServerFixture.InferenceKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
         await Expect(page.Locator($"tr[data-model='{ServerFixture.StoriesModel}']")).ToContainTextAsync("gguf");
+        // An upstream's model is listed as such, with nothing to load or delete here.
+        var upstream = page.Locator($"tr[data-model='{KeyedPlaygroundFixture.UpstreamModel}']");
+        await Expect(upstream.Locator("th")).ToHaveTextAsync($"{KeyedPlaygroundFixture.UpstreamModel}upstream: central");
+        await Expect(upstream.Locator("td").First).ToHaveTextAsync("upstream");
+        await Expect(upstream.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Details"]);
 
         await page.GetByLabel("Source (Hugging Face reference, URL or OCI reference)").FillAsync("http://127.0.0.1:1/nothing.gguf");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pull", Exact = true }).ClickAsync();

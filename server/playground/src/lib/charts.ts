@@ -14,7 +14,9 @@ export class TimeChart {
   readonly canvas: HTMLCanvasElement;
   private readonly lines = new Map<string, Line>();
 
-  constructor(private readonly name: string, private readonly windowMs: number, private readonly format: (v: number) => string) {
+  /** ceiling: the axis top for a maximum (round decimal numbers unless given, e.g. round binary ones for bytes). */
+  constructor(private readonly name: string, private readonly windowMs: number, private readonly format: (v: number) => string,
+    private readonly ceiling: (max: number) => number = niceCeiling) {
     this.canvas = document.createElement('canvas');
     this.canvas.setAttribute('role', 'img');
     this.canvas.setAttribute('aria-label', `${name}: no data yet`);
@@ -56,7 +58,7 @@ export class TimeChart {
 
     let max = 0;
     for (const l of this.lines.values()) for (const p of l.points) max = Math.max(max, p.v);
-    const top = niceCeiling(max);
+    const top = this.ceiling(max);
     const left = 4, right = width - 4, plotTop = 16, bottom = height - 14;
     const x = (t: number) => left + ((t - (now - this.windowMs)) / this.windowMs) * (right - left);
     const y = (v: number) => bottom - (v / top) * (bottom - plotTop);
@@ -97,7 +99,7 @@ export class TimeChart {
 }
 
 /** 1, 2 or 5 × a power of ten at or above v (at least 1), so the axis reads in round numbers. */
-function niceCeiling(v: number): number {
+export function niceCeiling(v: number): number {
   if (!(v > 1)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
   for (const m of [1, 2, 5, 10]) if (v <= m * p) return m * p;

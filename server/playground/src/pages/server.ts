@@ -1,7 +1,7 @@
 // The server's live state: charts of the last minutes from /metrics (polled every 2 s), the models in
 // memory (/api/ps) and the engines' devices (/api/devices).
 import { ApiError, getJson, request } from '../lib/api';
-import { TimeChart } from '../lib/charts';
+import { TimeChart, niceCeiling } from '../lib/charts';
 import { byLabel, parsePrometheus, total, type Sample } from '../lib/metrics';
 import { element, formatBytes } from '../lib/dom';
 import type { Page } from './page';
@@ -29,8 +29,8 @@ interface ResidentModel {
 const number = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 const perSecond = (v: number) => `${v.toFixed(1)}/s`;
 
-function card(root: HTMLElement, id: string, title: string, format: (v: number) => string): Card {
-  const chart = new TimeChart(title, WINDOW_MS, format);
+function card(root: HTMLElement, id: string, title: string, format: (v: number) => string, ceiling?: (max: number) => number): Card {
+  const chart = new TimeChart(title, WINDOW_MS, format, ceiling);
   const latest = element('span', { class: 'latest' }, '–');
   const legend = element('ul', { class: 'legend' });
   root.append(element('section', { class: 'card', id: `chart-${id}`, 'aria-label': title },
@@ -80,7 +80,11 @@ export const serverPage: Page = {
     const tokens = card(charts, 'tokens', 'Generated tokens per second', v => v.toFixed(1));
     const queue = card(charts, 'queue', 'Queue depth', number);
     const busy = card(charts, 'busy', 'Busy slots', number);
-    const memory = card(charts, 'memory', 'Resident memory', formatBytes);
+    // Round in the unit formatBytes shows (MB, GB: powers of 1024), so the axis reads 500.0 MB, not 476.8 MB.
+    const memory = card(charts, 'memory', 'Resident memory', formatBytes, max => {
+      const unit = 1024 ** Math.max(0, Math.floor(Math.log(max) / Math.log(1024)));
+      return niceCeiling(max / unit) * unit;
+    });
     const requests = card(charts, 'requests', 'Requests per second by status', perSecond);
     const cards = [tokens, queue, busy, memory, requests];
 
