@@ -163,4 +163,20 @@ public sealed class ModelsPageKeyTests(KeyedPlaygroundFixture server)
         Assert.All(p.Errors, e => Assert.Matches("Failed to load resource: the server responded with a status of 40[13]", e));
         Assert.All(p.Requests, r => Assert.Equal(server.BaseUri.GetLeftPart(UriPartial.Authority), new Uri(r.Url).GetLeftPart(UriPartial.Authority)));
     }
+
+    [ChromiumFact]
+    public async Task TheServerPage_WithoutAKey_AsksOnce_AndStopsPolling()
+    {
+        await using var p = await server.OpenAsync("#/server");
+        var page = p.Page;
+        await Expect(page.Locator("#key-dialog")).ToBeVisibleAsync();
+        await Expect(page.Locator("p.status")).ToContainTextAsync("/metrics needs an API key");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.Locator("#key-dialog")).ToBeHiddenAsync();
+        // A poll after a 401 would reopen the dialog the person just closed.
+        await Task.Delay(2 * 2000 + 500);
+        await Expect(page.Locator("#key-dialog")).ToBeHiddenAsync();
+        Assert.Single(p.Requests, r => r.Url.EndsWith("/metrics", StringComparison.Ordinal));
+        Assert.Single(p.Requests, r => r.Url.EndsWith("/api/ps", StringComparison.Ordinal));
+    }
 }

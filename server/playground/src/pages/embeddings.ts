@@ -8,7 +8,7 @@ import './embeddings.css';
 
 const SAMPLE = ['The cat sat on the mat.', 'A kitten rests on the rug.', 'Stock markets fell sharply today.'];
 
-export function cosine(a: number[], b: number[]): number {
+function cosine(a: number[], b: number[]): number {
   let dot = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i] * b[i];

@@ -91,7 +91,6 @@ export const serverPage: Page = {
     const abort = new AbortController();
     let timer: number | undefined;
     let previous: { t: number; samples: Sample[] } | undefined;
-    let metricsRefused = false;
 
     function rate(samples: Sample[], t: number, read: (s: Sample[]) => number | undefined): number | undefined {
       const now = read(samples), before = previous && read(previous.samples);
@@ -133,13 +132,22 @@ export const serverPage: Page = {
       for (const c of cards) c.chart.draw(t);
     }
 
+    // A refusal will not change until the key does (the shell re-mounts the page then): retrying would only
+    // repeat it, and each 401 would reopen the key dialog the person just closed.
+    const refused = (e: unknown) => e instanceof ApiError && (e.status === 401 || e.status === 403);
+    let metricsRefused = false, residentRefused = false;
+
     async function poll(): Promise<void> {
       const t = Date.now();
-      const jobs: Promise<unknown>[] = [
-        getJson<{ models: ResidentModel[] }>('/api/ps', abort.signal)
+      const jobs: Promise<unknown>[] = [];
+      if (!residentRefused)
+        jobs.push(getJson<{ models: ResidentModel[] }>('/api/ps', abort.signal)
           .then(r => resident.replaceChildren(residentTable(r.models ?? [])))
-          .catch(e => { if (!abort.signal.aborted) resident.replaceChildren(element('p', { class: 'error' }, explain(e, 'The list of loaded models'))); }),
-      ];
+          .catch(e => {
+            if (abort.signal.aborted) return;
+            resident.replaceChildren(element('p', { class: 'error' }, explain(e, 'The list of loaded models')));
+            residentRefused = refused(e);
+          }));
       if (!metricsRefused)
         jobs.push(request('/metrics', { signal: abort.signal }).then(r => r.text()).then(text => {
           show(parsePrometheus(text), t);
@@ -147,11 +155,10 @@ export const serverPage: Page = {
         }).catch(e => {
           if (abort.signal.aborted) return;
           status.textContent = explain(e, 'The charts: /metrics');
-          // A refusal will not change until the key does (the shell re-mounts the page then); retrying would only repeat it.
-          if (e instanceof ApiError && (e.status === 401 || e.status === 403)) metricsRefused = true;
+          metricsRefused = refused(e);
         }));
       await Promise.all(jobs);
-      if (!abort.signal.aborted) timer = window.setTimeout(poll, POLL_MS);
+      if (!abort.signal.aborted && jobs.length) timer = window.setTimeout(poll, POLL_MS);
     }
 
     getJson<{ engines: any[] }>('/api/devices', abort.signal)
