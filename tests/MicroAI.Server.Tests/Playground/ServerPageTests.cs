@@ -31,7 +31,9 @@ public sealed class ServerPageTests(PlaygroundFixture server)
         }
         await Expect(tokens).ToHaveTextAsync(new Regex(@"^(?!0\.0$)\d+\.\d$"), new() { Timeout = 10_000 });
         var rate = double.Parse(await tokens.TextContentAsync() ?? "", CultureInfo.InvariantCulture);
-        Assert.InRange(rate, 0.1, 72 / 1.5); // 72 tokens at most, over a scrape interval of about 2 s
+        // Only a lower bound: the rate divides by the time between two scrapes as the page saw them, and on
+        // a loaded machine a late scrape followed by a prompt one makes that interval short (CI saw 165 tok/s).
+        Assert.True(rate > 0 && double.IsFinite(rate), $"tokens/s shown: {rate}");
 
         await Expect(page.Locator("#chart-busy .latest")).ToHaveTextAsync(new Regex(@"^\d+ of \d+$"));
         await Expect(page.Locator("#chart-queue .latest")).ToHaveTextAsync(new Regex(@"^\d+$"));
