@@ -142,7 +142,7 @@ export class WordPieceTokenizer {
 }
 
 /** The longest input, as the server's ModelFolderConfig.MaxLength decides it. */
-function maxLength(files: Map<string, Uint8Array>): number {
+export function maxLength(files: Map<string, Uint8Array>): number {
   const json = (name: string) => { const b = files.get(name); try { return b ? JSON.parse(new TextDecoder().decode(b)) : undefined; } catch { return undefined; } };
   const positive = (v: unknown) => (typeof v === 'number' && v > 0 && v <= 1e8 ? Math.trunc(v) : undefined);
   return positive(json('sentence_bert_config.json')?.max_seq_length) ?? positive(json('tokenizer_config.json')?.model_max_length)
