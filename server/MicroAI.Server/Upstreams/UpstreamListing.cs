@@ -48,15 +48,7 @@ internal static class UpstreamListing
         w.WriteString("remote_host", route.Upstream.DisplayUrl);
         w.WriteNumber("size", 0);
         w.WriteString("digest", "");
-        w.WriteStartObject("details");
-        w.WriteString("parent_model", "");
-        w.WriteString("format", "");
-        w.WriteString("family", "");
-        w.WriteStartArray("families");
-        w.WriteEndArray();
-        w.WriteString("parameter_size", "");
-        w.WriteString("quantization_level", "");
-        w.WriteEndObject();
+        WriteUnknownDetails(w);
         w.WriteString("modified_at", route.Upstream.ListedAt ?? DateTimeOffset.UnixEpoch);
         w.WriteEndObject();
     }
@@ -73,6 +65,19 @@ internal static class UpstreamListing
         w.WriteString("template", "");
         w.WriteString("remote_model", route.Model);
         w.WriteString("remote_host", route.Upstream.DisplayUrl);
+        WriteUnknownDetails(w);
+        w.WriteStartObject("model_info");
+        w.WriteEndObject();
+        w.WriteStartArray("capabilities");
+        w.WriteStringValue("completion");
+        w.WriteEndArray();
+        w.WriteString("modified_at", route.Upstream.ListedAt ?? DateTimeOffset.UnixEpoch);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Ollama's details object with every field empty: format, family and size are the upstream's business.</summary>
+    private static void WriteUnknownDetails(Utf8JsonWriter w)
+    {
         w.WriteStartObject("details");
         w.WriteString("parent_model", "");
         w.WriteString("format", "");
@@ -81,13 +86,6 @@ internal static class UpstreamListing
         w.WriteEndArray();
         w.WriteString("parameter_size", "");
         w.WriteString("quantization_level", "");
-        w.WriteEndObject();
-        w.WriteStartObject("model_info");
-        w.WriteEndObject();
-        w.WriteStartArray("capabilities");
-        w.WriteStringValue("completion");
-        w.WriteEndArray();
-        w.WriteString("modified_at", route.Upstream.ListedAt ?? DateTimeOffset.UnixEpoch);
         w.WriteEndObject();
     }
 }

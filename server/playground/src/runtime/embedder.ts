@@ -6,7 +6,7 @@
 // [batch, dim] is used as is.
 import { fetchFiles, type ModelFiles } from './files';
 import { createSession, floats, type OrtModule, type Session } from './ort';
-import { WordPieceTokenizer, maxLength } from './text';
+import { WordPieceTokenizer, maxLength, textFeeds } from './text';
 
 type Pooling = 'mean' | 'cls' | 'max' | 'last';
 
@@ -57,14 +57,7 @@ export class TextEmbedder {
   /** The embedding of one text (truncated to the model's length, as the server does with "truncate"). */
   async embed(text: string): Promise<Float32Array> {
     const ids = this.tokenizer.encode(text, this.maxLength);
-    const feeds: Record<string, unknown> = {};
-    for (const meta of this.session.inputMetadata as { name: string; type?: string }[]) {
-      const values = meta.name === 'input_ids' ? ids : meta.name === 'attention_mask' ? ids.map(() => 1) : meta.name === 'token_type_ids' ? ids.map(() => 0) : null;
-      if (!values) throw new Error(`The model's input '${meta.name}' is not one a text pipeline fills.`);
-      feeds[meta.name] = meta.type === 'int32'
-        ? new this.ort.Tensor('int32', Int32Array.from(values), [1, ids.length])
-        : new this.ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, ids.length]);
-    }
+    const feeds = textFeeds(this.ort, this.session, ids);
     const result = await this.session.run(feeds as never, [this.output]);
     const out = result[this.output];
     const values = floats(out);

@@ -149,6 +149,19 @@ export function maxLength(files: Map<string, Uint8Array>): number {
     ?? positive(json('config.json')?.max_position_embeddings) ?? 512;
 }
 
+/** One tokenized text as the session's inputs (ids, an all-ones mask, zero type ids), in the element type each input declares. */
+export function textFeeds(ort: OrtModule, session: Session, ids: number[]): Record<string, unknown> {
+  const feeds: Record<string, unknown> = {};
+  for (const meta of session.inputMetadata as { name: string; type?: string }[]) {
+    const values = meta.name === 'input_ids' ? ids : meta.name === 'attention_mask' ? ids.map(() => 1) : meta.name === 'token_type_ids' ? ids.map(() => 0) : null;
+    if (!values) throw new Error(`The model's input '${meta.name}' is not one a text pipeline fills.`);
+    feeds[meta.name] = meta.type === 'int32'
+      ? new ort.Tensor('int32', Int32Array.from(values), [1, ids.length])
+      : new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, ids.length]);
+  }
+  return feeds;
+}
+
 export class TextClassifier {
   private readonly tokenizer: WordPieceTokenizer;
   private readonly maxLength: number;
@@ -167,14 +180,7 @@ export class TextClassifier {
 
   async classify(text: string): Promise<LabelScore[]> {
     const ids = this.tokenizer.encode(text, this.maxLength);
-    const feeds: Record<string, unknown> = {};
-    for (const meta of this.session.inputMetadata as { name: string; type?: string }[]) {
-      const values = meta.name === 'input_ids' ? ids : meta.name === 'attention_mask' ? ids.map(() => 1) : meta.name === 'token_type_ids' ? ids.map(() => 0) : null;
-      if (!values) throw new Error(`The model's input '${meta.name}' is not one a text pipeline fills.`);
-      feeds[meta.name] = meta.type === 'int32'
-        ? new this.ort.Tensor('int32', Int32Array.from(values), [1, ids.length])
-        : new this.ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, ids.length]);
-    }
+    const feeds = textFeeds(this.ort, this.session, ids);
     const result = await this.session.run(feeds as never, [this.output]);
     const logits = floats(result[this.output]);
     const scores = this.multiLabel ? sigmoid(logits) : softmax(logits);
